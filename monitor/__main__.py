@@ -1,0 +1,5 @@
+"""`python -m monitor` runs the `pantau` command."""
+
+from monitor.cli import main
+
+main()

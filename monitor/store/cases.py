@@ -1,0 +1,48 @@
+"""The cases aggregate: the review queue. A case is one claim with the posts that repeat it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from monitor.store.base import Base, BigId, UTCDateTime, utcnow
+
+#: Review workflow states. Transitions are enforced by the workflow module, not the table.
+CASE_STATUSES = ("new", "in_review", "draft", "approved", "published", "dismissed")
+
+
+class CaseRow(Base):
+    """One claim in the review queue."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_priority", "status", "priority"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: The claim key of the posts that opened it; unique so concurrent workers share one case.
+    claim_key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    engagement: Mapped[int] = mapped_column(Integer, default=0)
+    max_probability: Mapped[float] = mapped_column(Float, default=0.0)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    topic: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(200))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class CasePostRow(Base):
+    """Membership of a post in a case; a post belongs to at most one case."""
+
+    __tablename__ = "case_posts"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
