@@ -115,6 +115,8 @@ def _refresh_aggregates(session: Session, case_ids: Sequence[int]) -> None:
             func.coalesce(func.sum(PostRow.likes + PostRow.shares + PostRow.comments), 0),
             func.min(func.coalesce(PostRow.published_at, PostRow.fetched_at)),
             func.max(func.coalesce(PostRow.published_at, PostRow.fetched_at)),
+            func.count(func.distinct(PostRow.author)),
+            func.count(func.distinct(PostRow.source_id)),
         )
         .join(PostRow, PostRow.id == CasePostRow.post_id)
         .where(CasePostRow.case_id.in_(case_ids))
@@ -128,7 +130,9 @@ def _refresh_aggregates(session: Session, case_ids: Sequence[int]) -> None:
             .group_by(CasePostRow.case_id)
         ).all()
     )
-    for case_id, count, engagement, first, last in session.execute(members).all():
+    for case_id, count, engagement, first, last, authors, sources in session.execute(
+        members
+    ).all():
         probability = float(strongest.get(case_id) or 0.0)
         session.execute(
             update(CaseRow)
@@ -138,8 +142,15 @@ def _refresh_aggregates(session: Session, case_ids: Sequence[int]) -> None:
                 engagement=int(engagement),
                 first_seen_at=_as_utc(first),
                 last_seen_at=_as_utc(last),
+                author_count=authors,
+                source_count=sources,
                 max_probability=probability,
                 priority=case_priority(probability, int(engagement), count),
+                priority_parts={
+                    "probability": probability,
+                    "engagement": int(engagement),
+                    "posts": count,
+                },
             )
         )
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from typing import Any
+
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from monitor.store.base import Base, BigId, UTCDateTime, utcnow
+from monitor.store.base import Base, BigId, JsonData, UTCDateTime, utcnow
 
 #: Review workflow states. Transitions are enforced by the workflow module, not the table.
 CASE_STATUSES = ("new", "in_review", "draft", "approved", "published", "dismissed")
@@ -29,11 +31,21 @@ class CaseRow(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     post_count: Mapped[int] = mapped_column(Integer, default=0)
     engagement: Mapped[int] = mapped_column(Integer, default=0)
+    author_count: Mapped[int] = mapped_column(Integer, default=0)
+    source_count: Mapped[int] = mapped_column(Integer, default=0)
     max_probability: Mapped[float] = mapped_column(Float, default=0.0)
     priority: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The parts the priority was computed from, shown on the case page.
+    priority_parts: Mapped[dict[str, Any]] = mapped_column(JsonData, default=dict)
     topic: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(200))
+    #: Province or regency the case is routed to; NULL means the central office.
+    region: Mapped[str | None] = mapped_column(String(200), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: When a reviewer must have acted, from the priority band; overdue cases stand out.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when a regional officer hands the case to the central office.
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class CasePostRow(Base):

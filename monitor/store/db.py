@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -66,14 +67,14 @@ class Database:
 
     def upgrade(self) -> None:
         """Create or upgrade the schema to the newest migration. Safe to run repeatedly."""
-        command.upgrade(self._alembic_config(), "head")
+        # "heads": features may add migration branches side by side; all of them apply.
+        command.upgrade(self._alembic_config(), "heads")
 
     def current_revision(self) -> str | None:
-        """The schema's migration revision, or None for an empty database."""
-        from alembic.runtime.migration import MigrationContext
-
+        """The schema's migration revision(s), comma-joined, or None for an empty database."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            heads = MigrationContext.configure(connection).get_current_heads()
+        return ",".join(sorted(heads)) or None
 
     def _alembic_config(self) -> Config:
         config = Config()

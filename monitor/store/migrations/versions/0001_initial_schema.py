@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 12:36:37.944444
+Create Date: 2026-11-26 12:45:32.249056
 """
 
 from collections.abc import Sequence
@@ -119,13 +119,23 @@ def upgrade() -> None:
         sa.Column("last_seen_at", monitor.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("post_count", sa.Integer(), nullable=False),
         sa.Column("engagement", sa.Integer(), nullable=False),
+        sa.Column("author_count", sa.Integer(), nullable=False),
+        sa.Column("source_count", sa.Integer(), nullable=False),
         sa.Column("max_probability", sa.Float(), nullable=False),
         sa.Column("priority", sa.Float(), nullable=False),
+        sa.Column(
+            "priority_parts",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("topic", sa.String(length=100), nullable=True),
         sa.Column("region", sa.String(length=200), nullable=True),
         sa.Column(
             "assignee_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
+        sa.Column("due_at", monitor.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", monitor.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", monitor.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignee_id"],
             ["users.id"],
@@ -136,6 +146,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("claim_key", name=op.f("uq_cases_claim_key")),
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_cases_region"), ["region"], unique=False)
         batch_op.create_index("ix_cases_status_priority", ["status", "priority"], unique=False)
 
     op.create_table(
@@ -316,6 +327,7 @@ def downgrade() -> None:
     op.drop_table("posts")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_status_priority")
+        batch_op.drop_index(batch_op.f("ix_cases_region"))
 
     op.drop_table("cases")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
