@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.config import Settings, SourceConfig, WatchlistConfig
+from monitor.model.registry import newest_model
 from monitor.pipeline.match import compile_watchlist_query
 from monitor.pipeline.schedule import validate_cron
 from monitor.store.audit import record
 from monitor.store.db import Database
+from monitor.store.models_registry import activate_model, active_model_version
 from monitor.store.sources import SourceRow
 from monitor.store.watchlists import WatchlistRow
 
@@ -104,6 +106,19 @@ def demo_source() -> SourceConfig:
     )
 
 
+def _activate_installed_model(session: Session, settings: Settings) -> None:
+    """Record the newest installed model as active on a store that has none.
+
+    Without a recorded activation a newly trained model would take over silently; after
+    this, only `pantau model promote` changes the active model.
+    """
+    if active_model_version(session) is not None:
+        return
+    newest = newest_model(settings.models_dir)
+    if newest is not None:
+        activate_model(session, newest.version, "system", note="installed model at init")
+
+
 def initialise(db: Database, settings: Settings) -> InitReport:
     """Create or upgrade the schema, sync pantau.toml, seed the demo. Harmless to repeat."""
     db.upgrade()
@@ -114,6 +129,7 @@ def initialise(db: Database, settings: Settings) -> InitReport:
             sources_added += upsert_source(session, source, "config")
         for watchlist in settings.watchlists:
             watchlists_added += upsert_watchlist(session, watchlist, "config")
+        _activate_installed_model(session, settings)
         empty = not session.scalar(select(func.count()).select_from(SourceRow))
         if settings.seed_demo and empty and DEMO_STREAM.exists():
             upsert_source(session, demo_source(), "system")

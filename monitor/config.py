@@ -23,6 +23,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from monitor.claims.settings import ClaimSettings
+from monitor.web.settings import WebSettings
+
 CONFIG_ENV_VAR = "PANTAU_CONFIG"
 DEFAULT_CONFIG_FILE = "pantau.toml"
 
@@ -155,6 +158,20 @@ class Settings(BaseSettings):
     watchlists: list[WatchlistConfig] = Field(
         default_factory=list, description="Watchlists declared in pantau.toml ([[watchlists]])."
     )
+    claims: ClaimSettings = Field(
+        default_factory=ClaimSettings,
+        description=(
+            "Claim clustering, known-hoax matching and priority ([claims] in pantau.toml, "
+            "PANTAU_CLAIMS__<NAME>); see the table below."
+        ),
+    )
+    web: WebSettings = Field(
+        default_factory=WebSettings,
+        description=(
+            "Review web app, sessions, deadlines and rate limits ([web] in pantau.toml, "
+            "PANTAU_WEB__<NAME>); see the table below."
+        ),
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -204,13 +221,27 @@ def masked_settings(settings: Settings) -> dict[str, Any]:
     return data
 
 
+#: Settings that are groups of their own, documented in their own tables.
+SETTING_SECTIONS: dict[str, type[BaseModel]] = {"claims": ClaimSettings, "web": WebSettings}
+
+
 def settings_reference() -> str:
-    """A Markdown table of every setting: name, environment variable, default and help."""
+    """Markdown tables of every setting: name, environment variable, default and help."""
+    text = _reference_table(Settings, "PANTAU_")
+    for section, model in SETTING_SECTIONS.items():
+        text += f"\n### `[{section}]`\n\n" + _reference_table(model, f"PANTAU_{section.upper()}__")
+    return text
+
+
+def _reference_table(model: type[BaseModel], env_prefix: str) -> str:
     lines = [
         "| setting | environment variable | default | meaning |",
         "| --- | --- | --- | --- |",
     ]
-    for name, field in Settings.model_fields.items():
+    for name, field in model.model_fields.items():
+        if name in SETTING_SECTIONS and model is Settings:
+            lines.append(f"| `{name}` | `{env_prefix}{name.upper()}__*` | | {field.description} |")
+            continue
         default = field.get_default(call_default_factory=True)
         if isinstance(default, SecretStr):
             default = (
@@ -219,9 +250,20 @@ def settings_reference() -> str:
                 else (default.get_secret_value() or "(empty)")
             )
         shown = "(none)" if default is None else f"`{default}`"
-        env = f"`PANTAU_{name.upper()}`"
+        env = f"`{env_prefix}{name.upper()}`"
         lines.append(f"| `{name}` | {env} | {shown} | {field.description or ''} |")
     return "\n".join(lines) + "\n"
+
+
+DOCS_START = "<!-- settings:start -->"
+DOCS_END = "<!-- settings:end -->"
+
+
+def render_settings_docs(document: str) -> str:
+    """``document`` with the text between the settings markers replaced by the reference."""
+    head, _, rest = document.partition(DOCS_START)
+    _, _, tail = rest.partition(DOCS_END)
+    return f"{head}{DOCS_START}\n{settings_reference()}{DOCS_END}{tail}"
 
 
 @lru_cache(maxsize=1)

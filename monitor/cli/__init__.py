@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from monitor.cli import cases, config_cmd, pipeline, watchlists
+from monitor.cli import cases, config_cmd, known, model, pipeline, serve, users, watchlists
 
 app = typer.Typer(
     name="pantau",
@@ -14,17 +14,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-pipeline.register(app)
-cases.register(app)
-watchlists.register(app)
-config_cmd.register(app)
-
-try:  # the model commands arrive with the classifier package
-    from monitor.cli import model as model_commands
-except ImportError:  # pragma: no cover - only while the package is incomplete
-    model_commands = None  # type: ignore[assignment]
-if model_commands is not None:
-    model_commands.register(app)
+for command_group in (pipeline, cases, watchlists, known, model, users, serve, config_cmd):
+    command_group.register(app)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.cli.common import console, fail, load_settings, open_database
-from monitor.model.registry import ModelNotFound, model_path
-from monitor.model.scorer import Scorer
+from monitor.model.registry import ModelNotFound, model_path, newest_model
 from monitor.pipeline.score import NoModelError, resolve_model_version
 from monitor.store.cases import CASE_STATUSES, CasePostRow, CaseRow
 from monitor.store.db import Database
@@ -21,6 +20,9 @@ from monitor.store.sources import SourceRow
 from monitor.store.watchlists import WatchlistRow
 from monitor.text import normalize
 
+if TYPE_CHECKING:
+    from monitor.model.scorer import Scorer
+
 cases_app = typer.Typer(help="The review queue.", no_args_is_help=True)
 posts_app = typer.Typer(help="Stored posts.", no_args_is_help=True)
 sources_app = typer.Typer(help="Configured sources and their health.", no_args_is_help=True)
@@ -28,6 +30,8 @@ sources_app = typer.Typer(help="Configured sources and their health.", no_args_i
 
 def _active_scorer(model: str | None) -> Scorer:
     """The scorer for ``model``, else the store's active model, else the newest installed."""
+    from monitor.model.scorer import Scorer  # heavy (scikit-learn, skops): only when scoring
+
     settings = load_settings()
     version = model
     if version is None:
@@ -42,8 +46,6 @@ def _active_scorer(model: str | None) -> Scorer:
             db.dispose()
     try:
         if version is None:
-            from monitor.model.registry import newest_model
-
             newest = newest_model(settings.models_dir)
             if newest is None:
                 fail(f"no model under {settings.models_dir}; run `pantau train` first")

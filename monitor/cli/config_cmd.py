@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from monitor.cli.common import load_settings
-from monitor.config import masked_settings, settings_reference
+from monitor.config import masked_settings, render_settings_docs, settings_reference
 
 config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 
@@ -19,9 +21,18 @@ def show() -> None:
 
 
 @config_app.command("docs")
-def docs() -> None:
-    """Print the Markdown reference of every setting (the source of docs/configuration.md)."""
-    typer.echo(settings_reference())
+def docs(
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="Update the settings tables in this Markdown file."),
+    ] = None,
+) -> None:
+    """Print the Markdown reference of every setting, or write it into docs/configuration.md."""
+    if write is None:
+        typer.echo(settings_reference())
+        return
+    write.write_text(render_settings_docs(write.read_text(encoding="utf-8")), encoding="utf-8")
+    typer.echo(f"updated {write}")
 
 
 def register(app: typer.Typer) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
@@ -12,9 +13,12 @@ from typing import Annotated
 import typer
 from rich.live import Live
 
+from monitor.auth.first_admin import ensure_first_admin
 from monitor.bootstrap import initialise
 from monitor.cli.common import console, fail, load_settings, open_database
 from monitor.cli.display import summary_table
+from monitor.cli.serve import announce_first_admin
+from monitor.config import Settings
 from monitor.pipeline.importer import import_file
 from monitor.pipeline.score import NoModelError
 from monitor.runtime import Runtime
@@ -22,6 +26,7 @@ from monitor.scheduler import build_scheduler
 from monitor.sources import SourceError
 from monitor.store.db import Database
 from monitor.watchlists.query import QuerySyntaxError
+from monitor.web.server import serve_in_thread
 from monitor.worker import work
 
 
@@ -41,6 +46,8 @@ def init() -> None:
     db = Database(settings.database_url_plain)
     try:
         report = initialise(db, settings)
+        with db.transaction() as session:
+            first_admin = ensure_first_admin(session)
     except (QuerySyntaxError, ValueError) as exc:
         fail(f"pantau.toml: {exc}")
     finally:
@@ -53,6 +60,7 @@ def init() -> None:
         )
     if report.demo_seeded:
         console.print("Added the offline demo source 'demo' (bundled demo stream).")
+    announce_first_admin(first_admin)
 
 
 def _run_once(runtime: Runtime) -> None:
@@ -67,10 +75,25 @@ def _run_once(runtime: Runtime) -> None:
     )
 
 
+def _start_web(settings: Settings, runtime: Runtime) -> Callable[[], None] | None:
+    """Serve the review app beside the scheduler; a busy port is reported, not fatal."""
+    host, port = settings.web.host, settings.web.port
+    try:
+        _thread, stop = serve_in_thread(settings, host, port, runtime.db)
+    except (RuntimeError, OSError) as exc:
+        console.print(f"[yellow]web app not started:[/] {exc}", highlight=False)
+        return None
+    console.print(f"Review web app: http://{host}:{port}/", highlight=False)
+    return stop
+
+
 def run(
     once: Annotated[bool, typer.Option("--once", help="Run every source once and exit.")] = False,
     live: Annotated[
         bool, typer.Option("--live/--no-live", help="Redraw the summary in place.")
+    ] = True,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Also serve the review web app.")
     ] = True,
 ) -> None:
     """Run the monitor: fetch every enabled source on its schedule and process new posts.
@@ -87,6 +110,7 @@ def run(
         _stop_on_signals(stop)
         scheduler = build_scheduler(runtime)
         scheduler.start()
+        stop_web = _start_web(settings, runtime) if serve else None
         console.print("Pantau is running. Press Ctrl-C to stop.")
         try:
             if live and console.is_terminal:
@@ -101,6 +125,8 @@ def run(
                         last = time.monotonic()
         finally:
             console.print("Stopping: finishing the current batch…")
+            if stop_web is not None:
+                stop_web()
             scheduler.shutdown(wait=True)
         console.print(summary_table(runtime.snapshot(), title="Pantau: stopped"))
     except NoModelError as exc:

@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from monitor.pipeline.flag import CaseCandidate, claim_key, flag_into_cases
 from monitor.pipeline.match import ActiveWatchlist, WatchlistCache, match_watchlists
 from monitor.pipeline.score import NoModelError, ScorerCache
+from monitor.routing import route_region
 from monitor.store.db import Database
 from monitor.store.posts import (
     STAGE_FAILED,
@@ -150,7 +152,10 @@ class Processor:
         regions = self._source_regions(session, {post.source_id for post in posts})
 
         stats = ProcessStats(processed=len(posts))
-        norm_rows, match_rows, score_rows, candidates = [], [], [], []
+        norm_rows: list[dict[str, Any]] = []
+        match_rows: list[dict[str, int]] = []
+        score_rows: list[dict[str, Any]] = []
+        candidates: list[CaseCandidate] = []
         for post, norm, matched, result in zip(posts, normalized, matches, results, strict=True):
             key = claim_key(norm.tokens)
             norm_rows.append(
@@ -187,9 +192,14 @@ class Processor:
                     flagged=flagged,
                     text=post.text,
                     topic=next((w.topic for w in matched if w.topic), None),
-                    region=next((w.region for w in matched if w.region), None)
-                    or regions.get(post.source_id),
+                    # Places named in the text win; then the watchlist's, then the source's.
+                    region=route_region(
+                        [post.text],
+                        next((w.region for w in matched if w.region), None)
+                        or regions.get(post.source_id),
+                    ),
                     seen_at=post.published_at or post.fetched_at,
+                    tokens=norm.tokens,
                 )
             )
             post.language = norm.language

@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from monitor.model.registry import ModelNotFound, model_path, newest_model
-from monitor.model.scorer import Scorer
 from monitor.store.models_registry import active_model_version
+
+if TYPE_CHECKING:
+    from monitor.model.scorer import Scorer
 
 log = logging.getLogger(__name__)
 
 
 class NoModelError(RuntimeError):
-    """No model is active and none is installed under the models directory."""
+    """No usable model: none is active or installed, or the active one cannot be loaded."""
 
 
 def resolve_model_version(session: Session, models_dir: Path) -> str:
@@ -47,6 +50,15 @@ class ScorerCache:
                     path = model_path(self.models_dir, version)
                 except ModelNotFound as exc:
                     raise NoModelError(str(exc)) from exc
+                # Imported here: scikit-learn and skops cost seconds to import, and only
+                # processes that score should pay for them.
+                from monitor.model.scorer import Scorer
+
                 log.info("loading model %s from %s", version, path)
-                self._scorer = Scorer.load(path)
+                try:
+                    self._scorer = Scorer.load(path)
+                except Exception as exc:
+                    # A model that cannot load stops processing as a whole (posts stay
+                    # queued) instead of failing post after post.
+                    raise NoModelError(f"cannot load model {version}: {exc}") from exc
             return self._scorer

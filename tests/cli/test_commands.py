@@ -14,8 +14,11 @@ def _stream(path: Path) -> None:
     rows = [
         {"id": "1", "text": HOAX, "shares": 120},
         {"id": "2", "text": "Fwd: " + HOAX + " 😡😡", "shares": 40},
-        {"id": "3", "text": "vaksin booster MENGANDUNG chip pelacak dari pemerintah, jgn mau "
-         "divaksin! sebarkan"},
+        {
+            "id": "3",
+            "text": "vaksin booster MENGANDUNG chip pelacak dari pemerintah, jgn mau "
+            "divaksin! sebarkan",
+        },
         {"id": "4", "text": "Jadwal vaksin booster di Puskesmas Cibinong dibuka Senin pagi."},
     ]
     lines = [json.dumps(r, ensure_ascii=False) for r in rows]
@@ -38,8 +41,7 @@ def test_a_user_imports_posts_and_sees_one_case_per_claim(db_url: str, tmp_path:
     assert "0 new" in again.stdout
 
     cases = [
-        json.loads(line)
-        for line in run_pantau(env, "cases", "list", "--json").stdout.splitlines()
+        json.loads(line) for line in run_pantau(env, "cases", "list", "--json").stdout.splitlines()
     ]
     # The three copies of the hoax are one claim; the vaccination schedule is another.
     assert sorted(c["post_count"] for c in cases) == [1, 3]
@@ -78,9 +80,7 @@ def test_a_malformed_watchlist_query_is_refused_with_its_position(
 
 
 def test_config_show_masks_the_database_password(tmp_path: Path) -> None:
-    env = pantau_env(
-        "postgresql+psycopg://pantau:hunter2-secret@db.invalid/pantau", tmp_path
-    )
+    env = pantau_env("postgresql+psycopg://pantau:hunter2-secret@db.invalid/pantau", tmp_path)
     shown = json.loads(run_pantau(env, "config", "show").stdout)
     assert shown["database_url"] == "postgresql+psycopg://pantau:***@db.invalid/pantau"
     assert "hunter2-secret" not in json.dumps(shown)

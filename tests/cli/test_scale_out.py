@@ -25,7 +25,9 @@ def _write_stream(path: Path, count: int, prefix: str = "p") -> None:
             handle.write(json.dumps({"id": f"{prefix}{i}", "text": text, "shares": i % 13}) + "\n")
 
 
-def _add_file_source(env: dict[str, str], tmp_path: Path, name: str, path: Path, batch: int) -> None:
+def _add_file_source(
+    env: dict[str, str], tmp_path: Path, name: str, path: Path, batch: int
+) -> None:
     config = tmp_path / f"{name}.toml"
     config.write_text(
         f'[[sources]]\nname = "{name}"\nkind = "file"\ninterval_seconds = 1\n'
@@ -70,12 +72,15 @@ def test_a_killed_run_loses_and_duplicates_nothing(
     _add_file_source(env, tmp_path, "stream", stream, batch=400)
 
     first = subprocess.Popen(
-        pantau_command("run", "--no-live"), env=env, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pantau_command("run", "--no-live", "--no-serve"),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         # Kill it mid-cycle: some posts stored, not all of them processed yet.
-        assert _wait_for(lambda: 0 < _counts(db)[0] and _counts(db)[2] < total, 60)
+        assert _wait_for(lambda: _counts(db)[0] > 0 and _counts(db)[2] < total, 60)
         time.sleep(0.3)
     finally:
         first.send_signal(signal.SIGKILL)
@@ -84,8 +89,12 @@ def test_a_killed_run_loses_and_duplicates_nothing(
     assert before[0] < total or before[2] < before[0], "the kill came after all the work"
 
     second = subprocess.Popen(
-        pantau_command("run", "--no-live"), env=env, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        pantau_command("run", "--no-live", "--no-serve"),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         done = _wait_for(lambda: _counts(db)[2] == total, 120)
@@ -112,8 +121,12 @@ def test_two_workers_share_the_work_without_overlap(
 
     workers = [
         subprocess.Popen(
-            pantau_command("worker", "--exit-when-idle"), env=env, cwd=REPO,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            pantau_command("worker", "--exit-when-idle"),
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
@@ -126,8 +139,10 @@ def test_two_workers_share_the_work_without_overlap(
     with db.session() as session:
         scored_twice = session.scalar(
             select(func.count()).select_from(
-                select(ScoreRow.post_id).group_by(ScoreRow.post_id)
-                .having(func.count() > 1).subquery()
+                select(ScoreRow.post_id)
+                .group_by(ScoreRow.post_id)
+                .having(func.count() > 1)
+                .subquery()
             )
         )
     assert scored_twice == 0

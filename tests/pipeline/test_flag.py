@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from monitor.pipeline.flag import CaseCandidate, claim_key, flag_into_cases
 from monitor.pipeline.ingest import ingest
-from monitor.pipeline.priority import case_priority
+from monitor.pipeline.priority import PriorityInputs, case_priority
 from monitor.store.audit import AuditEventRow
 from monitor.store.cases import CasePostRow, CaseRow
 from monitor.store.db import Database
@@ -42,7 +42,27 @@ def _posts(db: Database, texts: list[str], shares: int = 10) -> list[int]:
 
 
 def _candidate(post_id: int, tokens: list[str], flagged: bool = True) -> CaseCandidate:
-    return CaseCandidate(post_id, claim_key(tokens), flagged, " ".join(tokens), None, None, WHEN)
+    return CaseCandidate(
+        post_id, claim_key(tokens), flagged, " ".join(tokens), None, None, WHEN, tuple(tokens)
+    )
+
+
+def _inputs(
+    probability: float, engagement: int, authors: int = 1, **more: object
+) -> PriorityInputs:
+    fields: dict[str, object] = {
+        "probability": probability,
+        "engagement": engagement,
+        "authors": authors,
+        "posts": 1,
+        "recent_posts": 1,
+        "earlier_posts": 0,
+        "earlier_hours": 0.0,
+        "topic": None,
+        "known_hoax": False,
+    }
+    fields.update(more)
+    return PriorityInputs(**fields)  # type: ignore[arg-type]
 
 
 def test_the_claim_key_ignores_order_repeats_links_and_emoji() -> None:
@@ -88,7 +108,9 @@ def test_copies_of_one_flagged_claim_open_one_case(db: Database) -> None:
         assert [c.post_count for c in cases] == [2, 1]
         assert cases[0].engagement == 20
         assert cases[0].max_probability == 0.9
-        assert cases[0].priority == case_priority(0.9, 20, 2)
+        assert cases[0].priority == cases[0].priority_parts["priority"] > 0
+        assert cases[0].priority_parts["engagement"] == 20
+        assert cases[0].priority_parts["posts"] == 2
         events = session.scalar(
             select(func.count())
             .select_from(AuditEventRow)
@@ -128,8 +150,8 @@ def test_flagging_the_same_post_again_changes_nothing(db: Database) -> None:
         assert session.scalar(select(func.count()).select_from(CasePostRow)) == 1
 
 
-def test_priority_grows_with_probability_reach_and_repetition() -> None:
-    assert case_priority(0.9, 100, 1) > case_priority(0.5, 100, 1)
-    assert case_priority(0.9, 10_000, 1) > case_priority(0.9, 10, 1)
-    assert case_priority(0.9, 10, 20) > case_priority(0.9, 10, 1)
-    assert case_priority(0.0, 10**9, 10**6) == 0.0
+def test_priority_grows_with_probability_reach_and_authors() -> None:
+    assert case_priority(_inputs(0.9, 100)) > case_priority(_inputs(0.5, 100))
+    assert case_priority(_inputs(0.9, 10_000)) > case_priority(_inputs(0.9, 10))
+    assert case_priority(_inputs(0.9, 10, authors=20)) > case_priority(_inputs(0.9, 10))
+    assert case_priority(_inputs(0.0, 10**9, authors=10**6)) == 0.0

@@ -97,3 +97,14 @@ def test_source_health_columns_start_clean(db: Database) -> None:
         assert source.consecutive_failures == 0
         assert source.last_error is None
         assert source.cursor is None
+
+
+def test_the_migrations_build_exactly_the_declared_tables(db: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from monitor.store import Base
+
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []

@@ -1,0 +1,153 @@
+"""External check on the Mendeley 600-article corpus (evaluation only; nothing is saved).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/mendeley_check.py
+    .venv/bin/python benchmarks/mendeley_check.py --data ../shared/data/mendeley-600/x.csv
+
+It reports
+
+(a) the shipped model (newest under ``models/``) on all 600 articles, and
+(b) ``pantau train`` on that file with 12-fold cross-validation grouped by topic
+    (topic = row // 50), next to a TF-IDF + logistic regression baseline under the same
+    folds.
+
+Both go through the same functions as the commands, which are (equivalently)::
+
+    pantau evaluate --data FILE --text-col berita --label-col tagging --hoax-value hoax \
+        --include-seen --json
+    pantau train FILE --text-col berita --label-col tagging --hoax-value hoax \
+        --rows-per-topic 50 --topic-folds 12 --no-save --json
+
+The corpus is never copied into the project and no model trained on it is written: (b)
+validates only (``fit_final=False``), and plots from (a) go to a temporary directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import accuracy_score, roc_auc_score  # noqa: E402
+
+from monitor.model.dataset import LabelledData, LoadOptions, load_labelled  # noqa: E402
+from monitor.model.evaluate import evaluate_model  # noqa: E402
+from monitor.model.grouping import assign_group_folds, fold_splits  # noqa: E402
+from monitor.model.registry import newest_model  # noqa: E402
+from monitor.model.scorer import Scorer  # noqa: E402
+from monitor.model.train import TrainConfig, train_model  # noqa: E402
+
+DEFAULT_DATA = REPO.parent / "shared/data/mendeley-600/600 news with valid hoax label.csv"
+OPTIONS = LoadOptions(
+    text_columns=("berita",),
+    label_column="tagging",
+    hoax_value="hoax",
+    valid_values=("valid",),
+    topic_column=None,
+    group_column=None,
+    date_column=None,
+    rows_per_topic=50,
+)
+
+
+def _fmt(entry: dict[str, Any]) -> str:
+    return f"{entry['value']:.3f} [{entry['low']:.3f}, {entry['high']:.3f}]"
+
+
+def shipped_model_check(data: LabelledData, n_boot: int) -> None:
+    """(a): the newest shipped model scores every article."""
+    newest = newest_model(REPO / "models")
+    if newest is None:
+        raise SystemExit("no model under models/")
+    scorer = Scorer.load(newest.path)
+    with tempfile.TemporaryDirectory() as plots:
+        report = evaluate_model(
+            scorer, newest.path, data, include_seen=True, plots_dir=Path(plots), n_boot=n_boot
+        )
+    metrics = report["metrics"]
+    print(f"(a) shipped model {scorer.version} on all {report['n']} articles")
+    print(f"    ROC-AUC  {_fmt(metrics['roc_auc'])}")
+    print(f"    PR-AUC   {_fmt(metrics['pr_auc'])}")
+    print(
+        f"    at its threshold {scorer.threshold:.3f}: precision {_fmt(metrics['precision'])}, "
+        f"recall {_fmt(metrics['recall'])}, accuracy {_fmt(metrics['accuracy'])}"
+    )
+    print(f"    rows seen in training: {report['rows_seen_in_training']} (expected 0)")
+
+
+def baseline_cv(data: LabelledData, topics: np.ndarray, folds: int) -> np.ndarray:
+    """TF-IDF + logistic regression (scikit-learn defaults) under the same topic folds."""
+    texts = np.asarray(data.texts, dtype=object)
+    y = data.y
+    out = np.zeros(len(y))
+    for train, test in fold_splits(assign_group_folds(topics, folds)):
+        vectorizer = TfidfVectorizer()
+        model = LogisticRegression(max_iter=1000)
+        model.fit(vectorizer.fit_transform(texts[train]), y[train])
+        out[test] = model.predict_proba(vectorizer.transform(texts[test]))[:, 1]
+    return out
+
+
+def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int) -> None:
+    """(b): `pantau train --rows-per-topic 50 --topic-folds 12 --no-save` on the file."""
+    start = time.perf_counter()
+    config = TrainConfig(topic_folds=folds, n_boot=n_boot, n_jobs=jobs)
+    result = train_model(data, config, fit_final=False)
+    y = data.y
+    topics = np.asarray(data.topics, dtype=object)
+    ours = result.predictions["topic"]
+    report = result.evaluation["topic"]
+    metrics = report["metrics"]
+    print(f"(b) pantau train, {report['description']} ({time.perf_counter() - start:.0f} s)")
+    print(f"    ROC-AUC  {_fmt(metrics['roc_auc'])}")
+    print(f"    PR-AUC   {_fmt(metrics['pr_auc'])}")
+    print(f"    accuracy at 0.5                 {accuracy_score(y, ours >= 0.5):.3f}")
+    print(
+        f"    at cross-fitted thresholds for precision {config.target_precision}: "
+        f"precision {_fmt(metrics['precision'])}, recall {_fmt(metrics['recall'])}, "
+        f"accuracy {_fmt(metrics['accuracy'])}"
+    )
+    base = baseline_cv(data, topics, folds)
+    print(
+        f"    baseline TF-IDF + LR, same folds: ROC-AUC {roc_auc_score(y, base):.3f}, "
+        f"accuracy at 0.5 {accuracy_score(y, base >= 0.5):.3f}"
+    )
+    other = result.evaluation[result.primary_scheme]
+    print(f"    (also: {other['description']}: ROC-AUC {_fmt(other['metrics']['roc_auc'])})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the 600-article CSV")
+    parser.add_argument("--folds", type=int, default=12, help="topic folds for (b)")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
+    parser.add_argument("--jobs", type=int, default=1, help="folds fitted in parallel")
+    parser.add_argument("--skip-a", action="store_true", help="only run (b)")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        raise SystemExit(f"no such file: {args.data}")
+    data = load_labelled([args.data], OPTIONS)
+    counts = data.label_counts()
+    print(
+        f"{len(data)} articles ({counts['hoax']} hoax, {counts['valid']} valid), "
+        f"{len(data.problems)} skipped, read as {data.files[0].encoding} / "
+        f"{data.files[0].delimiter!r}"
+    )
+    if not args.skip_a:
+        shipped_model_check(data, args.bootstrap)
+    topic_cv_check(data, args.folds, args.bootstrap, args.jobs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Accounts: argon2 passwords, users, login throttling, API tokens, the first admin."""

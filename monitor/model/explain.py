@@ -1,0 +1,92 @@
+"""Why a post scored as it did: the terms and features that pushed its score up and down.
+
+Each entry is a contribution to the model's linear decision value (log-odds before
+calibration): ``w_j · x_j`` for a word n-gram of the normalized text (``term:``), the summed
+char n-gram contributions of one word as written (``raw:``, case and punctuation kept), or a
+surface feature relative to the training average (``feature:``). Up plus down plus the rest
+plus the intercept equals the decision value exactly, because one linear model is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from monitor.model.compiled import Forward
+
+KINDS = ("term", "raw", "feature")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Top contributions of one scored post, strongest first.
+
+    ``up`` pushed towards hoax (positive weights), ``down`` towards valid (negative weights).
+    Each item is ``("<kind>:<text>", weight)`` with kind ``term``, ``raw`` or ``feature``.
+    """
+
+    up: list[tuple[str, float]]
+    down: list[tuple[str, float]]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return ``{"up": [{"kind", "text", "weight"}...], "down": [...]}``."""
+
+        def items(pairs: list[tuple[str, float]]) -> list[dict[str, Any]]:
+            out = []
+            for label, weight in pairs:
+                kind, _, text = label.partition(":")
+                out.append({"kind": kind, "text": text, "weight": weight})
+            return out
+
+        return {"up": items(self.up), "down": items(self.down)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Explanation:
+        """Rebuild an explanation from :meth:`to_json` output.
+
+        Raises:
+            KeyError, TypeError, ValueError: the data is not in that shape.
+        """
+
+        def pairs(items: list[dict[str, Any]]) -> list[tuple[str, float]]:
+            return [(f"{i['kind']}:{i['text']}", float(i["weight"])) for i in items]
+
+        return cls(up=pairs(data.get("up", [])), down=pairs(data.get("down", [])))
+
+    def render(self) -> str:
+        """Return a short multi-line text for terminals and e-mails."""
+        lines = []
+        for title, pairs in (("towards hoax", self.up), ("towards valid", self.down)):
+            if pairs:
+                shown = ", ".join(f"{label} ({weight:+.2f})" for label, weight in pairs)
+                lines.append(f"{title}: {shown}")
+        return "\n".join(lines) if lines else "no term stood out"
+
+
+def explain_batch(forward: Forward, surface_names: Sequence[str], top_k: int) -> list[Explanation]:
+    """Return one :class:`Explanation` per post of ``forward`` with at most ``top_k`` items
+    on each side; items with a zero weight are left out."""
+    n = len(forward.decision)
+    bounds = [np.searchsorted(block.post, np.arange(n + 1)) for block in forward.blocks]
+    out: list[Explanation] = []
+    for i in range(n):
+        labels: list[str] = []
+        parts: list[np.ndarray] = []
+        for block, edges in zip(forward.blocks, bounds, strict=True):
+            start, stop = int(edges[i]), int(edges[i + 1])
+            labels.extend(f"{block.kind}:{unit}" for unit in block.unit[start:stop])
+            parts.append(block.value[start:stop])
+        labels.extend(f"feature:{name}" for name in surface_names)
+        parts.append(forward.surface_contrib[i])
+        values = np.concatenate(parts)
+        order = np.argsort(values, kind="stable")
+        up = [
+            (labels[k], round(float(values[k]), 4)) for k in order[::-1][:top_k] if values[k] > _EPS
+        ]
+        down = [(labels[k], round(float(values[k]), 4)) for k in order[:top_k] if values[k] < -_EPS]
+        out.append(Explanation(up=up, down=down))
+    return out

@@ -1,0 +1,146 @@
+"""Out-of-sample predictions for grouped cross-validation and time splits.
+
+Rows are hashed once (:func:`monitor.model.estimator.hash_frame`; hashing has no fitted
+state). Every fold then fits the whole calibrated model (IDF weights, scaler, feature
+selection, classifier, calibration) on its training rows only, so nothing fitted ever sees
+the rows it is judged on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+
+from monitor.model.estimator import ModelParams, build_prehashed_estimator
+from monitor.model.grouping import assign_group_folds, fold_splits
+from monitor.model.metrics import choose_threshold
+
+FoldCallback = Callable[[int, int], None]
+
+
+class ValidationError(Exception):
+    """A split cannot be made or fitted (e.g. a training part with a single class)."""
+
+
+def fit_predict(
+    hashed: sp.csr_matrix,
+    y: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    calibration_groups: np.ndarray,
+    params: ModelParams,
+    n_surface: int,
+) -> np.ndarray:
+    """Fit on ``train`` rows of :func:`hash_frame` output; return ``test`` hoax probabilities.
+
+    Raises:
+        ValidationError: the training rows hold a single class.
+    """
+    if len(np.unique(y[train])) < 2:
+        raise ValidationError("a training fold holds only one class")
+    estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train])
+    estimator.fit(hashed[train], y[train])
+    return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossValidation:
+    """Out-of-fold probabilities for every row, the fold of each row and the group used."""
+
+    probabilities: np.ndarray
+    fold_ids: np.ndarray
+    groups: np.ndarray
+
+    @property
+    def n_folds(self) -> int:
+        """Number of folds actually used (fewer than asked when there are fewer groups)."""
+        return len(np.unique(self.fold_ids))
+
+    @property
+    def n_groups(self) -> int:
+        """Number of distinct groups."""
+        return len(np.unique(self.groups))
+
+
+def cross_validate(
+    hashed: sp.csr_matrix,
+    y: np.ndarray,
+    groups: np.ndarray,
+    calibration_groups: np.ndarray,
+    n_folds: int,
+    params: ModelParams,
+    n_surface: int,
+    *,
+    n_jobs: int = 1,
+    on_fold: FoldCallback | None = None,
+) -> CrossValidation:
+    """Run grouped k-fold cross-validation; every group stays inside one fold.
+
+    ``on_fold(done, total)`` is called after each fold. Raises ValidationError when a fold
+    cannot be fitted and ValueError when there are fewer than two groups.
+    """
+    fold_ids = assign_group_folds(groups, n_folds)
+    splits = fold_splits(fold_ids)
+    probabilities = np.full(len(y), np.nan)
+    jobs = (
+        delayed(fit_predict)(hashed, y, train, test, calibration_groups, params, n_surface)
+        for train, test in splits
+    )
+    results: Iterator[np.ndarray] = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    for done, ((_, test), predicted) in enumerate(zip(splits, results, strict=True), start=1):
+        probabilities[test] = predicted
+        if on_fold is not None:
+            on_fold(done, len(splits))
+    return CrossValidation(probabilities, fold_ids, np.asarray(groups))
+
+
+def crossfit_thresholds(
+    y: np.ndarray, probabilities: np.ndarray, fold_ids: np.ndarray, target_precision: float
+) -> np.ndarray:
+    """Return, per row, the threshold chosen on the other folds' out-of-fold predictions.
+
+    Precision and recall at these thresholds are honest: no row helped choose its own cut.
+    """
+    out = np.empty(len(y), dtype=np.float64)
+    for train, test in fold_splits(fold_ids):
+        if y[train].sum() == 0:
+            out[test] = 0.5
+            continue
+        out[test] = choose_threshold(y[train], probabilities[train], target_precision).threshold
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSplit:
+    """Rows dated up to ``train_until`` trained a model; rows from ``test_from`` were scored."""
+
+    train_index: np.ndarray
+    test_index: np.ndarray
+    train_until: date
+    test_from: date
+
+
+def make_time_split(dates: Sequence[date | None], test_fraction: float) -> TimeSplit | None:
+    """Split dated rows so the newest ``test_fraction`` (whole days) is held out.
+
+    Returns None when under half the rows carry a date or all dates are the same day.
+    """
+    dated = [(d, i) for i, d in enumerate(dates) if d is not None]
+    if len(dated) < max(2, len(dates) / 2):
+        return None
+    dated.sort()
+    days = sorted({d for d, _ in dated})
+    if len(days) < 2:
+        return None
+    cut_day = dated[min(len(dated) - 1, int(len(dated) * (1 - test_fraction)))][0]
+    if cut_day == days[0]:
+        cut_day = days[1]
+    train = np.array([i for d, i in dated if d < cut_day], dtype=np.int64)
+    test = np.array([i for d, i in dated if d >= cut_day], dtype=np.int64)
+    train_until = max(d for d, _ in dated if d < cut_day)
+    return TimeSplit(train, test, train_until, cut_day)

@@ -1,0 +1,115 @@
+"""Character-level cleaning: Unicode NFKC, invisible characters, accent folding.
+
+These run on the whole post before it is split into tokens; each is one linear pass in C
+(``unicodedata.normalize`` / ``str.translate``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters that only split or glue words: zero-width space/joiners, word joiner,
+# BOM, soft hyphen, Mongolian vowel separator, bidi marks and embeddings/isolates.
+ZERO_WIDTH_CHARS = (
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064"
+    "\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# Variation selectors only choose a glyph style (emoji vs text); they carry no meaning here.
+_VARIATION_SELECTORS = "".join(chr(c) for c in range(0xFE00, 0xFE10))
+
+_INVISIBLE_RE = re.compile(f"[{re.escape(ZERO_WIDTH_CHARS + _VARIATION_SELECTORS)}]")
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Map every precomposed Latin letter (U+00C0..U+024F, U+1E00..U+1EFF) to its base letters.
+
+    Combining marks (U+0300..U+036F) map to nothing, so stray ones left after NFKC vanish.
+    """
+    table: dict[int, str] = {}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if base and base != char and base.isascii():
+            table[code] = base
+    table.update({0x00DF: "ss", 0x00C6: "AE", 0x00E6: "ae", 0x0152: "OE", 0x0153: "oe"})
+    table.update({0x00D8: "O", 0x00F8: "o", 0x0110: "D", 0x0111: "d", 0x0141: "L", 0x0142: "l"})
+    table.update(dict.fromkeys(range(0x0300, 0x0370), ""))
+    # Typographic apostrophes and quotes become ASCII so "jum’at" and "jum'at" agree.
+    table.update({0x2018: "'", 0x2019: "'", 0x201B: "'", 0x2032: "'", 0x02BC: "'"})
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+_FOLDABLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD_TABLE)) + "]")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width, bidi and variation-selector characters.
+
+    Control characters and unusual spaces need no work here: they are whitespace or
+    punctuation for the tokenizer.
+    """
+    if text.isascii() or _INVISIBLE_RE.search(text) is None:
+        return text
+    return _INVISIBLE_RE.sub("", text)
+
+
+def nfkc(text: str) -> str:
+    """Return the NFKC form of ``text`` (full-width letters, ligatures, fancy digits...).
+
+    Lone surrogates (which NFKC accepts but no encoder does) are replaced by U+FFFD.
+    """
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _has_surrogates(text):
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def fold_accents(text: str) -> str:
+    """Replace accented Latin letters by their base letters (``café`` -> ``cafe``).
+
+    Letters of other scripts are left alone: dropping their combining marks would change
+    the word, not just its accents.
+    """
+    if text.isascii() or _FOLDABLE_RE.search(text) is None:
+        return text
+    return text.translate(_FOLD_TABLE)
+
+
+def clean_text(text: str) -> str:
+    """Full character cleaning of a raw post: NFKC, invisible characters, accents.
+
+    Case is kept (capitals are a feature and split camel-case hashtags). The result is a
+    fixed point: ``clean_text(clean_text(x)) == clean_text(x)``.
+    """
+    cleaned = fold_accents(strip_invisible(nfkc(text)))
+    # Folding can expose a new NFKC form only in contrived inputs; one more pass makes the
+    # function idempotent in every case.
+    if not cleaned.isascii():
+        again = fold_accents(strip_invisible(nfkc(cleaned)))
+        if again != cleaned:
+            return _fixpoint(again)
+    return cleaned
+
+
+def _fixpoint(text: str) -> str:
+    for _ in range(4):
+        nxt = fold_accents(strip_invisible(nfkc(text)))
+        if nxt == text:
+            return text
+        text = nxt
+    return text

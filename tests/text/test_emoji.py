@@ -1,0 +1,31 @@
+"""Emoji to named tokens."""
+
+from __future__ import annotations
+
+from monitor.text.emoji import EMOJI_PREFIX, emoji_table, emoji_token
+
+
+def test_the_shipped_table_groups_synonyms() -> None:
+    assert emoji_token("😂") == emoji_token("🤣") == "emoji:laugh"
+
+
+def test_unlisted_emoji_fall_back_to_their_unicode_name() -> None:
+    assert emoji_token("🦒") == "emoji:giraffe_face"
+
+
+def test_a_regional_indicator_pair_is_a_flag() -> None:
+    assert emoji_token("🇮🇩") == "emoji:flag_id"
+
+
+def test_every_table_name_makes_a_single_lowercase_token() -> None:
+    table = emoji_table()
+    assert len(table) >= 150
+    for name in table.values():
+        token = EMOJI_PREFIX + name
+        assert token.split() == [token]
+        assert name == name.lower()
+        assert all(c.isalnum() or c == "_" for c in name)
+
+
+def test_a_character_without_a_name_gives_no_token() -> None:
+    assert emoji_token("\U000e0fff") is None

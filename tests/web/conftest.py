@@ -1,0 +1,51 @@
+"""Fixtures of the web tests: the world, the app, and logged-in clients per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from monitor.config import Settings
+from monitor.store.db import Database
+from monitor.web.app import create_app
+from tests.auth.fast_hashing import fast_password_hashing
+from tests.web.client import TestClient, log_in
+from tests.web.world import World, build_world
+
+__all__ = ["fast_password_hashing"]
+
+
+@pytest.fixture
+def world(db: Database) -> World:
+    """The review world in this test's store (SQLite and PostgreSQL in turn)."""
+    return build_world(db)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database, world: World) -> object:
+    """The app over the world's store."""
+    return create_app(settings, db)
+
+
+@pytest.fixture
+def anonymous(app: object) -> Iterator[TestClient]:
+    """A client that has not logged in."""
+    with TestClient(app, base_url="https://testserver") as client:  # type: ignore[arg-type]
+        yield client
+
+
+@pytest.fixture
+def client_for(app: object, world: World) -> Iterator[Callable[[str], TestClient]]:
+    """``client_for("jabar")``: a new client logged in as that person of the world."""
+    clients: list[TestClient] = []
+
+    def make(name: str) -> TestClient:
+        client = TestClient(app, base_url="https://testserver")  # type: ignore[arg-type]
+        client.__enter__()
+        clients.append(client)
+        return log_in(client, world.emails[name])
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
