@@ -40,7 +40,7 @@ pytest: $(STAMP)
 
 ## bench: reproducible performance benchmarks (not part of the tests)
 bench: $(STAMP)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@status=0; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || status=1; done; exit $$status
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix monitor tests benchmarks

@@ -5,8 +5,10 @@
 * :mod:`monitor.claims.similarity` — the exact score that confirms a candidate;
 * :mod:`monitor.claims.cluster` — the incremental, pure clustering of one batch;
 * :mod:`monitor.claims.index` — the index in the store, shared by every worker;
+* :mod:`monitor.claims.memory` — the same index in memory, for evaluation and benchmarks;
 * :mod:`monitor.claims.known` — known hoaxes: import, matches, adding published cases;
-* :mod:`monitor.claims.priority` / :mod:`monitor.claims.aggregates` — the case's numbers;
+* :mod:`monitor.claims.priority` — the priority formula;
+* :mod:`monitor.claims.aggregates` — a case's numbers, kept incrementally;
 * :mod:`monitor.claims.merge` — reviewers' merges and splits;
 * :mod:`monitor.claims.settings` — :class:`ClaimSettings`.
 

@@ -4,8 +4,9 @@ The caller looks up the batch's LSH band keys in the index (the store, or memory
 benchmark) and hands over the fingerprints found plus the state of their cases;
 :func:`plan_batch` decides, post by post in the order given:
 
-1. Candidates are the fingerprints sharing a band key with the post — stored ones and
-   those created earlier in this batch — the ``max_candidates`` sharing most bands first.
+1. Candidates are the fingerprints sharing a band key with the post — stored ones (at most
+   ``max_band_fanout`` per key, the newest) and those created earlier in this batch —
+   the ``max_candidates`` sharing most bands first.
 2. The post joins the open case whose fingerprint is most similar
    (:func:`monitor.claims.similarity.similarity`), if that reaches
    ``similarity_threshold``. A case is open unless its status is closed (merged, or in
@@ -19,8 +20,9 @@ benchmark) and hands over the fingerprints found plus the state of their cases;
 4. A post that opens a case, or joins one in a new wording (best similarity below
    ``fingerprint_novelty``, case under ``max_fingerprints_per_case``), becomes a
    fingerprint of that case, so later copies of that wording find it.
-5. A post in a case is compared with the known hoaxes among its candidates; the best one
-   at ``known_hoax_threshold`` or above is a resurfacing of that hoax (never a hoax made
+5. A post in a case is compared with the known hoaxes among its candidates
+   (:func:`monitor.claims.similarity.known_similarity`); the best one at
+   ``known_hoax_threshold`` or above is a resurfacing of that hoax (never a hoax made
    from the same case).
 
 History is never re-clustered: existing cases only gain posts (or are merged by a
@@ -239,7 +241,17 @@ class _Batch:
                     if state is None or not is_open(state, item.seen_at, settings):
                         closed.add(owner)
                         continue
-            value = score(words, item_profile, fingerprint.words, fingerprint.profile, settings)
+            if owner is None:
+                value = score(
+                    words,
+                    item_profile,
+                    fingerprint.words,
+                    fingerprint.profile,
+                    settings,
+                    settings.known_containment_discount,
+                )
+            else:
+                value = score(words, item_profile, fingerprint.words, fingerprint.profile, settings)
             if owner is None:
                 if value >= settings.known_hoax_threshold and (known is None or value > known[1]):
                     known = (fingerprint, value)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from monitor.claims.cluster import KnownHit
 from monitor.claims.index import FingerprintEntry, add_fingerprints, band_keys, lookup
 from monitor.claims.settings import ClaimSettings
-from monitor.claims.similarity import similarity
+from monitor.claims.similarity import known_similarity
 from monitor.claims.words import claim_words, parse_words
 from monitor.store.audit import record
 from monitor.store.base import utcnow
@@ -416,7 +416,7 @@ def match_case(session: Session, case_id: int, settings: ClaimSettings) -> int:
             known_id = fingerprint.known_hoax_id
             if known_id is None or fingerprint.known_case_id == case_id:
                 continue
-            score = similarity(words, fingerprint.words, settings)
+            score = known_similarity(words, fingerprint.words, settings)
             if score >= settings.known_hoax_threshold and (
                 known_id not in best or score > best[known_id].similarity
             ):

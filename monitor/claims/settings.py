@@ -42,6 +42,15 @@ class ClaimSettings(BaseModel):
         le=1.0,
         description="Similarity at or above which a case is linked to a known (clarified) hoax.",
     )
+    known_containment_discount: float = Field(
+        default=0.75,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "containment_discount of the known-hoax matcher: a clarified claim is a short "
+            "summary that a resurfacing post contains among other words."
+        ),
+    )
     containment_discount: float = Field(
         default=0.65,
         ge=0.0,

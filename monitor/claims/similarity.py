@@ -58,10 +58,26 @@ def similarity(a: frozenset[str], b: frozenset[str], settings: ClaimSettings) ->
     return score(a, profile(a), b, profile(b), settings)
 
 
+def known_similarity(post: frozenset[str], claim: frozenset[str], settings: ClaimSettings) -> float:
+    """How well a post matches a known hoax's claim: :func:`similarity` with the matcher's
+    ``known_containment_discount`` (a clarified claim is a concise summary that a post
+    contains among other words)."""
+    return score(
+        post, profile(post), claim, profile(claim), settings, settings.known_containment_discount
+    )
+
+
 def score(
-    a: frozenset[str], pa: Profile, b: frozenset[str], pb: Profile, settings: ClaimSettings
+    a: frozenset[str],
+    pa: Profile,
+    b: frozenset[str],
+    pb: Profile,
+    settings: ClaimSettings,
+    discount: float | None = None,
 ) -> float:
-    """:func:`similarity` with both profiles already known (the clustering caches them)."""
+    """:func:`similarity` with both profiles already known (the clustering caches them);
+    ``discount`` replaces ``containment_discount`` (the known-hoax matcher's own)."""
+    discount = settings.containment_discount if discount is None else discount
     if not a or not b:
         return 0.0
     common = a & b
@@ -76,12 +92,12 @@ def score(
         return jaccard
     best = jaccard
     if min(len(a), len(b)) >= settings.min_containment_words:
-        best = max(best, settings.containment_discount * shared / min(size_a, size_b))
+        best = max(best, discount * shared / min(size_a, size_b))
     fewer = min(len(pa.identifiers), len(pb.identifiers))
     if (
         settings.min_shared_identifiers
         and fewer >= settings.min_shared_identifiers
         and len(pa.identifiers & pb.identifiers) == fewer
     ):
-        best = max(best, settings.containment_discount)
+        best = max(best, discount)
     return best

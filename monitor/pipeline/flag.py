@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -165,18 +165,16 @@ def _fill_topics(
             topics.setdefault(case_id, item.topic)
         if item.region:
             regions.setdefault(case_id, item.region)
-    for case_id, topic in topics.items():
-        session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case_id, CaseRow.topic.is_(None))
-            .values(topic=topic)
-        )
-    for case_id, region in regions.items():
-        session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case_id, CaseRow.region.is_(None))
-            .values(region=region)
-        )
+    cases = table_of(CaseRow)
+    for column, values in (("topic", topics), ("region", regions)):
+        if values:
+            # One executemany UPDATE; only cases still without a value take one.
+            session.execute(
+                update(cases)
+                .where(cases.c.id == bindparam("case"), cases.c[column].is_(None))
+                .values({column: bindparam("value")}),
+                [{"case": case, "value": value} for case, value in values.items()],
+            )
 
 
 def flag_into_cases(
@@ -244,7 +242,7 @@ def flag_into_cases(
             .on_conflict_do_nothing(index_elements=["post_id"])
             .returning(members.c.post_id, members.c.case_id)
         )
-        joined = [(post_id, case_id) for post_id, case_id in session.execute(statement, links)]
+        joined = [(post, case) for post, case in session.execute(statement, links)]
     add_fingerprints(
         session,
         [

@@ -155,20 +155,68 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
 
 
-def top_sources(session: Session, user: UserRow, limit: int = 10) -> list[tuple[str, int]]:
-    """Sources with the most posts in visible cases."""
+def top_sources(
+    session: Session, user: UserRow, zone: ZoneInfo, *, days: int = 14, limit: int = 10
+) -> list[tuple[str, int]]:
+    """Sources with the most posts in visible cases, among posts of the last ``days`` days."""
+    since = datetime.combine(
+        utcnow().astimezone(zone).date() - timedelta(days=days - 1), datetime.min.time(), zone
+    )
     statement = (
         select(SourceRow.name, func.count(CasePostRow.post_id).label("n"))
         .select_from(CasePostRow)
         .join(PostRow, PostRow.id == CasePostRow.post_id)
         .join(SourceRow, SourceRow.id == PostRow.source_id)
-        .join(CaseRow, CaseRow.id == CasePostRow.case_id)
-        .where(visible_cases(session, user))
+        .where(PostRow.published_at >= since)
         .group_by(SourceRow.name)
         .order_by(func.count(CasePostRow.post_id).desc(), SourceRow.name)
         .limit(limit)
     )
+    if is_regional(user):
+        statement = statement.join(CaseRow, CaseRow.id == CasePostRow.case_id).where(
+            visible_cases(session, user)
+        )
     return [(name, int(count)) for name, count in session.execute(statement)]
+
+
+@dataclass(slots=True)
+class Figures:
+    """Everything the dashboard shows for one user scope and period."""
+
+    days: int
+    by_status: dict[str, int]
+    median_hours: float | None
+    published: int
+    sources: list[tuple[str, int]]
+    regions: list[tuple[str | None, int, int]]
+    posts: DailySeries
+    flagged: DailySeries
+    computed_at: datetime
+
+
+#: The name of the series that counts every post (watchlist or not).
+ALL_POSTS = "*"
+
+
+def figures(session: Session, user: UserRow, zone: ZoneInfo, days: int) -> Figures:
+    """Compute every dashboard figure for ``user`` over the last ``days`` days."""
+    median, published = median_hours_to_publication(session, user)
+    return Figures(
+        days=days,
+        by_status=cases_by_status(session, user),
+        median_hours=median,
+        published=published,
+        sources=top_sources(session, user, zone, days=days),
+        regions=cases_per_region(session, user),
+        posts=posts_per_day(session, user, zone, days=days, all_label=ALL_POSTS),
+        flagged=posts_per_day(session, user, zone, days=days, flagged=True, all_label=ALL_POSTS),
+        computed_at=utcnow(),
+    )
+
+
+def scope_key(user: UserRow) -> str:
+    """Users with the same key see the same figures (everyone central, or one region)."""
+    return f"region:{user.region}" if is_regional(user) else "central"
 
 
 def cases_per_region(

@@ -152,6 +152,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Any:
     app.state.web = web
     app.state.secret = secret
     app.state.default_language = settings.language
+    app.state.dashboard_cache = {}
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,

@@ -390,6 +390,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dashboard.table": {"id": "Tabel angka", "en": "Figures"},
     "dashboard.watchlist": {"id": "Daftar pantau", "en": "Watchlist"},
     "dashboard.all_posts": {"id": "Semua unggahan", "en": "All posts"},
+    "dashboard.as_of": {
+        "id": "Angka per {when} (dihitung ulang tiap beberapa menit).",
+        "en": "Figures as of {when} (recomputed every few minutes).",
+    },
     "dashboard.cases": {"id": "Kasus", "en": "Cases"},
     "dashboard.open": {"id": "Terbuka", "en": "Open"},
     # Audit, users, tokens

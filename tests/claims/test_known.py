@@ -17,6 +17,7 @@ from monitor.claims.known import (
     parse_known_hoaxes,
     read_known_hoaxes,
 )
+from monitor.claims.merge import merge_cases, split_posts
 from monitor.claims.settings import ClaimSettings
 from monitor.pipeline.flag import flag_into_cases
 from monitor.store.audit import AuditEventRow
@@ -40,6 +41,12 @@ TELUR_POST = (
     "mengilap kuningnya kenyal kaya karet #waspada"
 )
 SETTINGS = ClaimSettings()
+
+
+def _import_telur(db: Database) -> None:
+    with db.transaction() as session:
+        records = parse_known_hoaxes(f"{HEADER}\n{TELUR_ROW}\n", "csv")
+        import_known_hoaxes(session, records, SETTINGS)
 
 
 def test_a_csv_file_is_read_with_dates_made_utc() -> None:
@@ -208,3 +215,17 @@ def test_remembering_an_unknown_case_is_refused(db: Database) -> None:
             published_at=datetime(2026, 1, 1, tzinfo=UTC),
             office=None,
         )
+
+
+def test_a_post_split_into_its_own_case_takes_its_known_hoax_along(db: Database) -> None:
+    _import_telur(db)
+    other = "Harga cabai rawit di Pasar Induk Kramat Jati tembus Rp 90 ribu per kilogram hari ini."
+    ids = store_posts(db, [other, TELUR_POST])
+    with db.transaction() as session:
+        flag_into_cases(session, candidates(db, ids))
+        cases = dict(session.execute(select(CasePostRow.post_id, CasePostRow.case_id)).all())
+        merge_cases(session, cases[ids[0]], [cases[ids[1]]], "reviewer")
+    with db.transaction() as session:
+        new_case = split_posts(session, cases[ids[0]], [ids[1]], "reviewer")
+    with db.session() as session:
+        assert [m.claim for m in matches_for_case(session, new_case)] == [TELUR]
