@@ -41,7 +41,7 @@ from monitor.pipeline.score import NoModelError
 from monitor.runtime import Runtime
 from monitor.store.cases import CasePostRow
 from monitor.store.db import Database
-from monitor.store.models_registry import activate_model
+from monitor.store.models_registry import activate_model, active_model_version
 from monitor.store.posts import PostRow
 from monitor.store.review import LabelRow
 from monitor.store.users import UserRow
@@ -260,7 +260,10 @@ def build_sample_store(
     try:
         initialise(db, settings)
         with db.transaction() as session:
-            activate_model(session, newest.version, ACTOR, note="sample store")
+            # initialise() activates the newest installed model on a new store; record
+            # one here only when it did not (one activation row, whoever wrote it).
+            if active_model_version(session) is None:
+                activate_model(session, newest.version, ACTOR, note="sample store")
         import_file(db, stream, SOURCE_NAME, max_chars=settings.max_post_chars)
         runtime = Runtime(settings, db)
         try:

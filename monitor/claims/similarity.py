@@ -14,12 +14,13 @@
 Every word weighs 1 except the refutation marker :data:`monitor.claims.words.DEBUNK`,
 which weighs ``stance_weight``: a clarification repeats most words of the hoax it refutes,
 and that one word is what sets it apart.
-Identifiers — link domains and numbers of five digits or more (phone numbers, amounts,
-account numbers) — name a scam better than any common word. When the text with fewer
-identifiers has at least ``min_shared_identifiers`` of them and shares all of them with
-the other (same polarity again), the pair scores at least ``containment_discount``: a
-copy buried in commentary ("guru adikku nyebar info ini, kok bayar?") still carries the
-hoax's phone number and amount.
+Identifiers — link domains and numbers of five digits or more (amounts, phone and account
+numbers) — name a scam better than any common word. When the text with fewer identifiers
+has at least ``min_shared_identifiers`` of them, shares all of them with the other, and
+one of them is specific — a link domain or a number of nine digits or more (a phone or
+account number, not a round amount that many claims repeat) — the pair (same polarity
+again) scores at least ``containment_discount``: a copy buried in commentary ("guru
+adikku nyebar info ini, kok bayar?") still carries the hoax's phone number and amount.
 
 LSH only proposes candidates; this exact score, on the stored word sets, decides.
 """
@@ -94,10 +95,13 @@ def score(
     if min(len(a), len(b)) >= settings.min_containment_words:
         best = max(best, discount * shared / min(size_a, size_b))
     fewer = min(len(pa.identifiers), len(pb.identifiers))
-    if (
-        settings.min_shared_identifiers
-        and fewer >= settings.min_shared_identifiers
-        and len(pa.identifiers & pb.identifiers) == fewer
-    ):
-        best = max(best, discount)
+    if settings.min_shared_identifiers and fewer >= settings.min_shared_identifiers:
+        both = pa.identifiers & pb.identifiers
+        if len(both) == fewer and any(_specific(word) for word in both):
+            best = max(best, discount)
     return best
+
+
+def _specific(identifier: str) -> bool:
+    """A link domain, or a phone or account number (nine digits or more)."""
+    return identifier.startswith("url:") or sum(c.isdigit() for c in identifier) >= 9

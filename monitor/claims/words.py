@@ -136,6 +136,40 @@ def refutes(tokens: Sequence[str]) -> bool:
     return False
 
 
+#: Link domains that say nothing about a claim: shorteners and the platforms themselves.
+GENERIC_DOMAINS = frozenset(
+    {
+        "bit.ly",
+        "s.id",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "forms.gle",
+        "linktr.ee",
+        "cutt.ly",
+        "shorturl.at",
+        "wa.me",
+        "t.me",
+        "whatsapp.com",
+        "chat.whatsapp.com",
+        "facebook.com",
+        "m.facebook.com",
+        "fb.me",
+        "fb.watch",
+        "instagram.com",
+        "tiktok.com",
+        "vt.tiktok.com",
+        "vm.tiktok.com",
+        "youtube.com",
+        "m.youtube.com",
+        "youtu.be",
+        "twitter.com",
+        "x.com",
+        "google.com",
+        "drive.google.com",
+        "docs.google.com",
+    }
+)
 _SKIPPED = FRAMING_WORDS | {"rp", "rupiah"}
 #: Prefixes written with a hyphen before a name ("se-Surabaya": all of Surabaya).
 _PREFIXES = frozenset({"se", "ke", "di"})
@@ -195,8 +229,9 @@ def fold_acronyms(tokens: Sequence[str]) -> list[str]:
 def claim_words(tokens: Sequence[str]) -> frozenset[str]:
     """The claim words of a normalized post, as a set.
 
-    Drops emoji, mentions, links' scheme, framing words (:data:`FRAMING_WORDS`) and the
-    currency word "rp"/"rupiah"; keeps link domains (a scam's domain names the scam) and
+    Drops emoji, mentions, framing words (:data:`FRAMING_WORDS`), the currency word
+    "rp"/"rupiah" and generic link domains (:data:`GENERIC_DOMAINS`); keeps other link
+    domains (a scam's domain names the scam) and
     numbers, written without thousands separators and with "juta"/"ribu" multiplied out;
     splits hyphenated words ("sd-smp", "se-surabaya"); folds spelled-out acronyms back
     (:func:`fold_acronyms`). A refutation
@@ -226,7 +261,8 @@ def claim_words(tokens: Sequence[str]) -> frozenset[str]:
                 part for part in token.split("-") if part.isalnum() and part not in _PREFIXES
             )
         elif token.startswith("url:"):
-            if len(token) > len("url:"):
+            domain = token[len("url:") :]
+            if domain and domain not in GENERIC_DOMAINS:
                 add(token)
         elif first != "@" and not token.startswith("emoji:") and _is_word(token):
             add(token)

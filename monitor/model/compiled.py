@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,9 @@ def word_units(text: str, max_n: int) -> list[str]:
     them."""
     tokens = text.split()
     units = list(tokens)
-    for n in range(2, min(max_n, len(tokens)) + 1):
+    if max_n >= 2:
+        units += [a + " " + b for a, b in pairwise(tokens)]
+    for n in range(3, min(max_n, len(tokens)) + 1):
         units.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return units
 
@@ -96,6 +98,58 @@ class Forward:
     surface_contrib: np.ndarray
 
 
+class _UnitStore:
+    """Hashed columns of every unit seen so far, in flat growable arrays.
+
+    Unit ``i`` owns ``columns[starts[i] : starts[i] + lengths[i]]`` (and the same slice of
+    ``counts``), so a batch gathers its units' columns with array arithmetic instead of a
+    Python loop. Cleared when it grows past a bound, which keeps memory flat on streams with
+    endless new words.
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every unit."""
+        self.ids: dict[str, int] = {}
+        self.starts = np.zeros(1024, dtype=np.int64)
+        self.lengths = np.zeros(1024, dtype=np.int64)
+        self.columns = np.zeros(1 << 16, dtype=np.int32)
+        self.counts = np.zeros(1 << 16, dtype=np.float64)
+        self.used = 0
+
+    @staticmethod
+    def _grown(array: np.ndarray, needed: int) -> np.ndarray:
+        if needed <= len(array):
+            return array
+        bigger = np.zeros(max(needed, 2 * len(array)), dtype=array.dtype)
+        bigger[: len(array)] = array
+        return bigger
+
+    def add(self, units: list[str], hashed: sp.csr_matrix) -> None:
+        """Store the rows of ``hashed`` (one per unit, in order) for ``units``."""
+        first = len(self.ids)
+        n = len(units)
+        self.starts = self._grown(self.starts, first + n)
+        self.lengths = self._grown(self.lengths, first + n)
+        self.columns = self._grown(self.columns, self.used + hashed.nnz)
+        self.counts = self._grown(self.counts, self.used + hashed.nnz)
+        self.starts[first : first + n] = self.used + hashed.indptr[:-1]
+        self.lengths[first : first + n] = np.diff(hashed.indptr)
+        self.columns[self.used : self.used + hashed.nnz] = hashed.indices
+        self.counts[self.used : self.used + hashed.nnz] = hashed.data
+        self.used += hashed.nnz
+        self.ids.update(zip(units, range(first, first + n), strict=True))
+
+
+def _expand(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + n)`` for every (s, n) pair, without a Python loop."""
+    total = int(lengths.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets
+
+
 class _HashedBlock:
     """One HashingVectorizer → TfidfTransformer block and its slice of the coefficients.
 
@@ -127,56 +181,53 @@ class _HashedBlock:
         self.coef = coef
         self.units_of = units_of
         self.grams_of = grams_of
-        self._cache: dict[str, tuple[list[int], list[float]]] = {}
+        self.store = _UnitStore()
 
-    def _hash_units(self, units: list[str]) -> None:
-        """Hash the n-grams of every unit in ``units`` (one call) and cache their columns."""
-        if len(self._cache) + len(units) > _UNIT_CACHE_LIMIT:
-            self._cache.clear()
-        missing = [u for u in units if u not in self._cache]
-        if not missing:
-            return
-        hashed = self.feature_hasher.transform(self.grams_of(u) for u in missing).tocsr()
-        indptr, indices, data = hashed.indptr, hashed.indices, hashed.data
-        for i, unit in enumerate(missing):
-            start, stop = indptr[i], indptr[i + 1]
-            self._cache[unit] = (indices[start:stop].tolist(), data[start:stop].tolist())
+    def _store_ids(self, flat: list[str]) -> np.ndarray:
+        """Store ids of the units in ``flat``, hashing (in one call) those not seen before."""
+        get = self.store.ids.get
+        found = [get(u, -1) for u in flat]
+        if -1 in found:
+            missing = list(dict.fromkeys(u for u, i in zip(flat, found, strict=True) if i < 0))
+            if len(self.store.ids) + len(missing) > _UNIT_CACHE_LIMIT:
+                self.store.clear()
+                missing = list(dict.fromkeys(flat))
+            hashed = self.feature_hasher.transform(self.grams_of(u) for u in missing)
+            self.store.add(missing, sp.csr_matrix(hashed))
+            ids = self.store.ids
+            found = [ids[u] for u in flat]
+        return np.asarray(found, dtype=np.int64)
 
-    def forward(self, texts: Sequence[str]) -> tuple[np.ndarray, BlockContributions]:
-        """Return each post's contribution to the decision value and per-unit shares."""
+    def forward(
+        self, texts: Sequence[str], *, attribute: bool = True
+    ) -> tuple[np.ndarray, BlockContributions | None]:
+        """Return each post's contribution to the decision value and (with ``attribute``)
+        each unit's share of it."""
         n = len(texts)
-        local: dict[str, int] = {}
-        units: list[str] = []
-        occurrences: list[int] = []
-        indptr = [0]
-        for text in texts:
-            for unit in self.units_of(text):
-                k = local.get(unit)
-                if k is None:
-                    k = local[unit] = len(units)
-                    units.append(unit)
-                occurrences.append(k)
-            indptr.append(len(occurrences))
+        units_of = self.units_of
+        per_text = [units_of(text) for text in texts]
+        flat = list(chain.from_iterable(per_text))
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(u) for u in per_text], out=indptr[1:])
+        store_ids = self._store_ids(flat)
+        # Batch-local unit numbers: one row of unit_columns per distinct unit.
+        distinct, first, local = np.unique(store_ids, return_index=True, return_inverse=True)
         post_units = sp.csr_matrix(
-            (np.ones(len(occurrences)), np.asarray(occurrences, dtype=np.int32), indptr),
-            shape=(n, len(units)),
+            (np.ones(len(flat)), local.astype(np.int32), indptr), shape=(n, len(distinct))
         )
         post_units.sum_duplicates()
-        self._hash_units(units)
-        rows = [self._cache[u] for u in units]
-        lengths = np.fromiter((len(r[0]) for r in rows), dtype=np.int64, count=len(rows))
-        total = int(lengths.sum())
+        store = self.store
+        unit_lengths = store.lengths[distinct]
+        gathered = _expand(store.starts[distinct], unit_lengths)
         unit_columns = sp.csr_matrix(
-            (
-                np.fromiter(chain.from_iterable(r[1] for r in rows), np.float64, total),
-                np.fromiter(chain.from_iterable(r[0] for r in rows), np.int32, total),
-                np.r_[0, np.cumsum(lengths)],
-            ),
-            shape=(len(units), self.n_features),
+            (store.counts[gathered], store.columns[gathered], np.r_[0, np.cumsum(unit_lengths)]),
+            shape=(len(distinct), self.n_features),
         )
-        counts = (post_units @ unit_columns).tocsr()
-        counts.sum_duplicates()
-        counts.sort_indices()
+        # A product of CSR matrices has no duplicate entries; sorting is only needed for the
+        # attribution lookups below.
+        counts = sp.csr_matrix(post_units @ unit_columns)
+        if attribute:
+            counts.sort_indices()
 
         # TF-IDF exactly as TfidfTransformer.transform: sublinear tf, idf, row L2 norm.
         values = counts.data.copy()
@@ -191,31 +242,29 @@ class _HashedBlock:
             values /= norms[rows_of]
         contrib = values * self.coef[counts.indices]
         per_post = np.bincount(rows_of, weights=contrib, minlength=n)
+        if not attribute:
+            return per_post, None
 
         # Attribution: a column's contribution is shared equally among its occurrences in
         # the post; each (post, unit) pair collects the shares of the columns it produced.
         pairs = post_units.tocoo()
-        starts = unit_columns.indptr[pairs.col]
-        lens = unit_columns.indptr[pairs.col + 1] - starts
+        lens = unit_lengths[pairs.col]
         pair_of_entry = np.repeat(np.arange(len(pairs.row)), lens)
-        offsets = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)
-        entry = np.repeat(starts, lens) + offsets
+        entry = _expand(unit_columns.indptr[pairs.col], lens)
         post_keys = rows_of.astype(np.int64) * self.n_features + counts.indices
         entry_keys = (
             pairs.row[pair_of_entry].astype(np.int64) * self.n_features
             + unit_columns.indices[entry]
         )
         per_occurrence = contrib / counts.data
+        found = per_occurrence[np.searchsorted(post_keys, entry_keys)]
         shares = np.bincount(
-            pair_of_entry,
-            weights=unit_columns.data[entry]
-            * per_occurrence[np.searchsorted(post_keys, entry_keys)],
-            minlength=len(pairs.row),
+            pair_of_entry, weights=unit_columns.data[entry] * found, minlength=len(pairs.row)
         )
         return per_post, BlockContributions(
             kind=self.kind,
             post=pairs.row.astype(np.int64),
-            unit=[units[k] for k in pairs.col],
+            unit=[flat[first[k]] for k in pairs.col],
             value=pairs.data * shares,
         )
 
@@ -298,14 +347,20 @@ class CompiledModel:
         self.surface_coef = coef[slices["surface"]]
 
     def forward(
-        self, raw: Sequence[str], normalized: Sequence[str], surface: np.ndarray
+        self,
+        raw: Sequence[str],
+        normalized: Sequence[str],
+        surface: np.ndarray,
+        *,
+        attribute: bool = True,
     ) -> Forward:
         """Score a batch: raw texts, normalized texts and their surface feature matrix.
 
-        ``surface`` has one column per :attr:`surface_names`, in that order.
+        ``surface`` has one column per :attr:`surface_names`, in that order. Without
+        ``attribute`` the per-unit shares are not computed (``blocks`` is empty).
         """
-        term_total, term_parts = self.blocks[0].forward(normalized)
-        raw_total, raw_parts = self.blocks[1].forward(raw)
+        term_total, term_parts = self.blocks[0].forward(normalized, attribute=attribute)
+        raw_total, raw_parts = self.blocks[1].forward(raw, attribute=attribute)
         scaled = (np.log1p(np.maximum(surface, 0.0)) - self.surface_mean) / self.surface_scale
         surface_contrib = scaled * self.surface_coef[np.newaxis, :]
         decision = term_total + raw_total + surface_contrib.sum(axis=1) + self.intercept
@@ -313,14 +368,15 @@ class CompiledModel:
         return Forward(
             decision=decision,
             probability=np.clip(probability, 0.0, 1.0),
-            blocks=[term_parts, raw_parts],
+            blocks=[part for part in (term_parts, raw_parts) if part is not None],
             surface_contrib=surface_contrib,
         )
 
-    def forward_frame(self, frame: pd.DataFrame) -> Forward:
+    def forward_frame(self, frame: pd.DataFrame, *, attribute: bool = True) -> Forward:
         """Score a model input table built by :func:`monitor.model.inputs.build_model_input`."""
         return self.forward(
             frame[RAW_COLUMN].tolist(),
             frame[NORMALIZED_COLUMN].tolist(),
             frame[self.surface_names].to_numpy(dtype=np.float64),
+            attribute=attribute,
         )

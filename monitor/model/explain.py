@@ -69,24 +69,42 @@ class Explanation:
 
 def explain_batch(forward: Forward, surface_names: Sequence[str], top_k: int) -> list[Explanation]:
     """Return one :class:`Explanation` per post of ``forward`` with at most ``top_k`` items
-    on each side; items with a zero weight are left out."""
+    on each side; items with a zero weight are left out.
+
+    All items of the batch are sorted at once by (post, weight); only the chosen items are
+    turned into labels.
+    """
     n = len(forward.decision)
-    bounds = [np.searchsorted(block.post, np.arange(n + 1)) for block in forward.blocks]
+    n_surface = len(surface_names)
+    sources = [*forward.blocks]
+    posts = [block.post for block in sources] + [np.repeat(np.arange(n), n_surface)]
+    values = [block.value for block in sources] + [forward.surface_contrib.ravel()]
+    kinds = [np.full(len(v), k, dtype=np.int64) for k, v in enumerate(values)]
+    positions = [np.arange(len(v)) for v in values]
+    post = np.concatenate(posts)
+    value = np.concatenate(values)
+    kind = np.concatenate(kinds)
+    position = np.concatenate(positions)
+    order = np.lexsort((value, post))
+    post, value, kind, position = post[order], value[order], kind[order], position[order]
+    bounds = np.searchsorted(post, np.arange(n + 1))
+    surface_kind = len(sources)
+
+    def label(i: int) -> tuple[str, float]:
+        k, pos = int(kind[i]), int(position[i])
+        text = (
+            f"feature:{surface_names[pos % n_surface]}"
+            if k == surface_kind
+            else f"{sources[k].kind}:{sources[k].unit[pos]}"
+        )
+        return text, round(float(value[i]), 4)
+
     out: list[Explanation] = []
-    for i in range(n):
-        labels: list[str] = []
-        parts: list[np.ndarray] = []
-        for block, edges in zip(forward.blocks, bounds, strict=True):
-            start, stop = int(edges[i]), int(edges[i + 1])
-            labels.extend(f"{block.kind}:{unit}" for unit in block.unit[start:stop])
-            parts.append(block.value[start:stop])
-        labels.extend(f"feature:{name}" for name in surface_names)
-        parts.append(forward.surface_contrib[i])
-        values = np.concatenate(parts)
-        order = np.argsort(values, kind="stable")
+    for p in range(n):
+        start, stop = int(bounds[p]), int(bounds[p + 1])
+        down = [label(i) for i in range(start, min(stop, start + top_k)) if value[i] < -_EPS]
         up = [
-            (labels[k], round(float(values[k]), 4)) for k in order[::-1][:top_k] if values[k] > _EPS
+            label(i) for i in range(stop - 1, max(start, stop - top_k) - 1, -1) if value[i] > _EPS
         ]
-        down = [(labels[k], round(float(values[k]), 4)) for k in order[:top_k] if values[k] < -_EPS]
         out.append(Explanation(up=up, down=down))
     return out

@@ -102,7 +102,8 @@ class Scorer:
         self, raw_texts: Sequence[str], normalized: Sequence[NormalizedText]
     ) -> np.ndarray:
         """Return the hoax probability of each post (no explanations)."""
-        return self.compiled.forward_frame(self._frame(raw_texts, normalized)).probability
+        frame = self._frame(raw_texts, normalized)
+        return self.compiled.forward_frame(frame, attribute=False).probability
 
     def score_many(
         self,
@@ -119,7 +120,7 @@ class Scorer:
         """
         if not raw_texts and not normalized:
             return []
-        forward = self.compiled.forward_frame(self._frame(raw_texts, normalized))
+        forward = self.compiled.forward_frame(self._frame(raw_texts, normalized), attribute=explain)
         explanations = (
             explain_batch(forward, self.compiled.surface_names, top_k)
             if explain

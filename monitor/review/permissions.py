@@ -16,10 +16,12 @@ A case a user may not see does not exist for them: callers answer 404, never 403
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import BindParameter, ColumnElement, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
+from monitor.review.cache import cached
 from monitor.review.regions import covered_regions, region_covers
 from monitor.store.cases import CaseRow
 from monitor.store.users import UserRow
@@ -103,10 +105,31 @@ def visible_cases(session: Session, user: UserRow) -> ColumnElement[bool]:
         return true()
     if not user.region:
         return false()
-    return CaseRow.region.in_(regions_of(session, user.region))
+    # The region names are written into the SQL itself: with bound values, PostgreSQL
+    # caches a generic plan after a few runs that scans the whole table to count a queue.
+    regions: BindParameter[Any] = bindparam(
+        None, list(regions_of(session, user.region)), expanding=True
+    )
+    return CaseRow.region.in_(regions.render_literal_execute())
+
+
+#: Seconds the list of regions in use is reused; a brand-new region name (one outside the
+#: gazetteer) reaches its officers' queues within this delay.
+REGIONS_IN_USE_SECONDS = 60.0
+
+
+def regions_in_use(session: Session) -> tuple[str, ...]:
+    """Every region some case is routed to (cached briefly: PostgreSQL scans to answer)."""
+
+    def compute() -> tuple[str, ...]:
+        found = session.scalars(
+            select(CaseRow.region).where(CaseRow.region.is_not(None)).distinct()
+        )
+        return tuple(sorted(r for r in found if r))
+
+    return cached(session, "regions_in_use", REGIONS_IN_USE_SECONDS, compute)
 
 
 def regions_of(session: Session, officer_region: str) -> Sequence[str]:
     """The case region values an officer covers: gazetteer names plus any region in use."""
-    in_use = session.scalars(select(CaseRow.region).where(CaseRow.region.is_not(None)).distinct())
-    return covered_regions(officer_region, (r for r in in_use if r))
+    return covered_regions(officer_region, regions_in_use(session))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, true
 from sqlalchemy.orm import Session
 
+from monitor.review.cache import cached
 from monitor.review.deadlines import (
     BANDS,
     CLOSED_STATUSES,
@@ -19,7 +21,7 @@ from monitor.review.deadlines import (
     is_overdue,
     overdue_clause,
 )
-from monitor.review.permissions import visible_cases
+from monitor.review.permissions import is_regional, visible_cases
 from monitor.store.base import utcnow
 from monitor.store.cases import CASE_STATUSES, CasePostRow, CaseRow
 from monitor.store.posts import PostRow, WatchlistMatchRow
@@ -173,16 +175,22 @@ def filter_clauses(
     if filters.escalated:
         clauses.append(CaseRow.escalated_at.is_not(None))
     if filters.q and filters.q.strip():
-        clauses.append(_search(filters.q))
+        clauses.append(search_clause(filters.q))
     return clauses
 
 
-def _search(q: str) -> ColumnElement[bool]:
-    """Every word of ``q`` must occur in the claim text (case-insensitive substring)."""
-    words = q.strip().lower().split()[:8]
-    return and_(
-        *(func.lower(CaseRow.title).contains(word, autoescape=True) for word in words if word)
-    )
+_WORD = re.compile(r"\w+")
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """Cases whose claim contains every word of ``q`` (case-insensitive substrings).
+
+    Punctuation is ignored; at most eight words count.
+    """
+    words = [w.lower() for w in _WORD.findall(q)][:8]
+    if not words:
+        return true()
+    return and_(*(func.lower(CaseRow.title).contains(w, autoescape=True) for w in words))
 
 
 def queue_statement(clauses: list[ColumnElement[bool]], sort: str) -> Select[CaseRow]:
@@ -212,16 +220,16 @@ def query_queue(
     per_page = max(1, min(per_page or settings.page_size, MAX_PER_PAGE))
     page = max(1, page)
     clauses = filter_clauses(session, user, filters, settings, now)
-    if count_limit is None:
-        total = int(session.scalar(select(func.count()).select_from(CaseRow).where(*clauses)) or 0)
+    window = queue_statement(clauses, sort).offset((page - 1) * per_page).limit(per_page + 1)
+    if filters.q and filters.q.strip():
+        # A text search reads every title anyway: count in the same pass, not a second one.
+        found = session.execute(window.add_columns(func.count().over())).all()
+        rows = [row[0] for row in found]
+        total = int(found[0][1]) if found else _count(session, clauses, None)
+        count_limit = None
     else:
-        limited = select(CaseRow.id).where(*clauses).limit(count_limit + 1).subquery()
-        total = int(session.scalar(select(func.count()).select_from(limited)) or 0)
-    rows = list(
-        session.scalars(
-            queue_statement(clauses, sort).offset((page - 1) * per_page).limit(per_page + 1)
-        )
-    )
+        total = _count(session, clauses, count_limit)
+        rows = list(session.scalars(window))
     has_next = len(rows) > per_page
     rows = rows[:per_page]
     capped = count_limit is not None and total > count_limit
@@ -250,6 +258,14 @@ def query_queue(
     )
 
 
+def _count(session: Session, clauses: list[ColumnElement[bool]], limit: int | None) -> int:
+    """How many cases match, counting at most ``limit`` + 1 when a limit is given."""
+    if limit is None:
+        return int(session.scalar(select(func.count()).select_from(CaseRow).where(*clauses)) or 0)
+    limited = select(CaseRow.id).where(*clauses).limit(limit + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(limited)) or 0)
+
+
 def _names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]:
     ids = [i for i in user_ids if i is not None]
     if not ids:
@@ -257,16 +273,28 @@ def _names(session: Session, user_ids: set[int | None]) -> dict[int | None, str]
     return dict(session.execute(select(UserRow.id, UserRow.name).where(UserRow.id.in_(ids))).all())
 
 
+#: Seconds the filter drop-downs' values are reused.
+FACETS_SECONDS = 60.0
+
+
 def facet_values(session: Session, user: UserRow) -> dict[str, list[Any]]:
-    """Values the filter drop-downs offer: topics and regions in use among visible cases."""
-    visible = visible_cases(session, user)
-    topics = session.scalars(
-        select(CaseRow.topic).where(visible, CaseRow.topic.is_not(None)).distinct()
-    )
-    regions = session.scalars(
-        select(CaseRow.region).where(visible, CaseRow.region.is_not(None)).distinct()
-    )
-    return {
-        "topics": sorted(t for t in topics if t),
-        "regions": sorted(r for r in regions if r),
-    }
+    """Values the filter drop-downs offer: topics and regions in use among visible cases.
+
+    Cached for FACETS_SECONDS per store and visibility scope.
+    """
+    scope = f"region:{user.region}" if is_regional(user) else "central"
+
+    def compute() -> dict[str, list[Any]]:
+        visible = visible_cases(session, user)
+        topics = session.scalars(
+            select(CaseRow.topic).where(visible, CaseRow.topic.is_not(None)).distinct()
+        )
+        regions = session.scalars(
+            select(CaseRow.region).where(visible, CaseRow.region.is_not(None)).distinct()
+        )
+        return {
+            "topics": sorted(t for t in topics if t),
+            "regions": sorted(r for r in regions if r),
+        }
+
+    return cached(session, ("facets", scope), FACETS_SECONDS, compute)

@@ -162,20 +162,25 @@ def top_sources(
     since = datetime.combine(
         utcnow().astimezone(zone).date() - timedelta(days=days - 1), datetime.min.time(), zone
     )
-    statement = (
-        select(SourceRow.name, func.count(CasePostRow.post_id).label("n"))
-        .select_from(CasePostRow)
-        .join(PostRow, PostRow.id == CasePostRow.post_id)
-        .join(SourceRow, SourceRow.id == PostRow.source_id)
+    # From the period's posts (indexed by time) to their case membership, not the reverse.
+    per_source = (
+        select(PostRow.source_id, func.count(CasePostRow.post_id).label("n"))
+        .select_from(PostRow)
+        .join(CasePostRow, CasePostRow.post_id == PostRow.id)
         .where(PostRow.published_at >= since)
-        .group_by(SourceRow.name)
-        .order_by(func.count(CasePostRow.post_id).desc(), SourceRow.name)
-        .limit(limit)
+        .group_by(PostRow.source_id)
     )
     if is_regional(user):
-        statement = statement.join(CaseRow, CaseRow.id == CasePostRow.case_id).where(
+        per_source = per_source.join(CaseRow, CaseRow.id == CasePostRow.case_id).where(
             visible_cases(session, user)
         )
+    counts = per_source.subquery()
+    statement = (
+        select(SourceRow.name, counts.c.n)
+        .join(counts, counts.c.source_id == SourceRow.id)
+        .order_by(counts.c.n.desc(), SourceRow.name)
+        .limit(limit)
+    )
     return [(name, int(count)) for name, count in session.execute(statement)]
 
 

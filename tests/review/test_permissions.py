@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from monitor.review import permissions, regions
+from monitor.store.base import utcnow
 from monitor.store.cases import CaseRow
 from monitor.store.users import UserRow
 
@@ -17,8 +18,6 @@ def _user(role: str, region: str | None = None, active: bool = True) -> UserRow:
 
 
 def _case(region: str | None, escalated: bool = False) -> CaseRow:
-    from monitor.store.base import utcnow
-
     return CaseRow(id=1, region=region, status="new", escalated_at=utcnow() if escalated else None)
 
 
