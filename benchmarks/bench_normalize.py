@@ -19,7 +19,10 @@ included in the cold-start time):
 * ours -- ``monitor.text.normalize_many`` in batches of ``--batch`` posts, as ingest does.
 
 "cold" is the first pass over the stream in the fresh process, "warm" a second pass in the
-same process. Peak memory is the process's maximum resident set size.
+same process. Peak memory is the process's maximum resident set size. The start-up part of
+the cold time (imports and dictionaries) is printed separately, and so is the cold ratio we
+would reach if new words cost nothing (baseline cold / our warm pass): a cold pass still
+cleans, splits, looks up and assembles every post, so it can never beat the warm pass.
 """
 
 from __future__ import annotations
@@ -345,6 +348,7 @@ def run_baseline():
     from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
     stemmer = StemmerFactory().create_stemmer()
     remover = StopWordRemoverFactory().create_stop_word_remover()
+    startup = time.process_time() - c0
     def one_pass():
         out = 0
         for text in texts:
@@ -355,11 +359,14 @@ def run_baseline():
     t1 = time.perf_counter(); c1 = time.process_time()
     one_pass()
     warm = (time.perf_counter() - t1, time.process_time() - c1)
-    return cold, warm, {}
+    return cold, warm, {"startup_cpu_s": startup}
 def run_ours():
     t0 = time.perf_counter(); c0 = time.process_time()
     from monitor.text import normalize_many
+    from monitor.text.pipeline import default_normalizer
     from monitor.text.stem import default_stemmer
+    default_normalizer()  # built on first use anyway; built here to time the start-up alone
+    startup = time.process_time() - c0
     def one_pass():
         out = 0
         for i in range(0, len(texts), batch):
@@ -372,7 +379,7 @@ def run_ours():
     t1 = time.perf_counter(); c1 = time.process_time()
     one_pass()
     warm = (time.perf_counter() - t1, time.process_time() - c1)
-    return cold, warm, {"words_stemmed_from_scratch": computed}
+    return cold, warm, {"startup_cpu_s": startup, "words_stemmed_from_scratch": computed}
 cold, warm, extra = run_baseline() if system == "baseline" else run_ours()
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"cold_wall_s": cold[0], "cold_cpu_s": cold[1], "warm_wall_s": warm[0],
@@ -440,7 +447,20 @@ def main(argv: list[str] | None = None) -> int:
         f"   (target >= {TARGET_RATIO:.0f}x)"
     )
     print(f"ratio ours/baseline, warm:       {warm_ratio:.1f}x cpu")
+    # A cold pass does at least what a warm pass does (every post is still split, looked up
+    # and assembled), so this is the cold ratio we would get if new words cost nothing.
+    print(
+        "cold ratio if new words were free (baseline cold / ours warm): "
+        f"{base['cold_cpu_s'] / ours['warm_cpu_s']:.1f}x cpu"
+    )
     print(f"peak memory, ours: {ours['peak_mb']:.0f} MB   (target < {TARGET_MEMORY_MB:.0f} MB)")
+    print(
+        "cold cpu seconds = start-up (imports, dictionaries) + first pass: "
+        + ", ".join(
+            f"{name} {r['startup_cpu_s']:.2f} + {r['cold_cpu_s'] - r['startup_cpu_s']:.2f}"
+            for name, r in (("baseline", base), ("ours", ours))
+        )
+    )
     if "words_stemmed_from_scratch" in ours:
         print(f"words our stemmer computed from scratch: {ours['words_stemmed_from_scratch']:,.0f}")
     ok = cold_ratio >= TARGET_RATIO and ours["peak_mb"] < TARGET_MEMORY_MB

@@ -17,7 +17,9 @@ CPU core with BLAS/OpenMP limited to one thread:
   pipeline does.
 
 Each system makes one untimed pass over the stream (warming the stem caches), then one
-timed pass. Posts/s are wall-clock over the timed pass; the target for ours is 10,000.
+timed pass. Both wall-clock and CPU time of the timed pass are printed: on a shared machine
+wall time includes waiting for the core, so posts per CPU-second is the one-core figure the
+target (10,000 for ours) is judged on; the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -52,14 +54,19 @@ def _pin_to_one_core() -> str:
     return "not pinned (no sched_setaffinity)"
 
 
-def _timed(run: Callable[[Sequence[str]], int], texts: list[str], batch: int) -> float:
-    """Run one warm-up pass, then return the wall seconds of a second pass."""
+def _timed(
+    run: Callable[[Sequence[str]], int], texts: list[str], batch: int
+) -> tuple[float, float]:
+    """Run one warm-up pass, then return the wall and CPU seconds of a second pass.
+
+    CPU seconds matter on a shared machine: wall time there includes waiting for the core.
+    """
     for _ in range(2):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(texts), batch):
             run(texts[i : i + batch])
-        elapsed = time.perf_counter() - start
-    return elapsed
+        elapsed, cpu_elapsed = time.perf_counter() - start, time.process_time() - cpu
+    return elapsed, cpu_elapsed
 
 
 def _baseline(corpus: list[str], labels: list[int]) -> Callable[[Sequence[str]], int]:
@@ -111,24 +118,31 @@ def main(argv: list[str] | None = None) -> int:
     explain = not args.no_explain
     with threadpool_limits(limits=1):
         print("baseline: Sastrawi stem + TfidfVectorizer + MultinomialNB ...", flush=True)
-        base_s = _timed(_baseline(corpus.texts, corpus.labels), texts, args.batch)
+        base = _timed(_baseline(corpus.texts, corpus.labels), texts, args.batch)
         label = "with" if explain else "without"
         print(f"ours: normalize_many + Scorer.score_many ({label} explanations) ...", flush=True)
-        ours_s = _timed(_ours(scorer, explain), texts, args.batch)
-        norm_s = _timed(lambda b: len(normalize_many(list(b))), texts, args.batch)
+        ours = _timed(_ours(scorer, explain), texts, args.batch)
+        norm = _timed(lambda b: len(normalize_many(list(b))), texts, args.batch)
 
     n = len(texts)
-    base_rate, ours_rate = n / base_s, n / ours_s
-    score_rate = n / max(ours_s - norm_s, 1e-9)
     print()
     print(f"model {scorer.version}, {n:,} posts, batches of {args.batch}, warm caches, one core")
-    print(f"  baseline (notebook)    {base_rate:>10,.0f} posts/s   ({base_s:.1f} s)")
-    print(f"  ours normalize+score   {ours_rate:>10,.0f} posts/s   ({ours_s:.1f} s)")
-    print(f"    of which normalize   {n / norm_s:>10,.0f} posts/s   ({norm_s:.1f} s)")
-    print(f"    of which score       {score_rate:>10,.0f} posts/s   (difference)")
-    print(f"  ratio ours/baseline    {ours_rate / base_rate:>10.2f}x")
-    verdict = "meets" if ours_rate >= TARGET else "misses"
-    print(f"  target {TARGET:,} posts/s: {verdict}")
+    print(f"{'':25}{'posts/s wall':>14}{'posts/CPU-s':>14}")
+    rows = [
+        ("baseline (notebook)", base),
+        ("ours normalize+score", ours),
+        ("  of which normalize", norm),
+        ("  of which score", (ours[0] - norm[0], ours[1] - norm[1])),
+    ]
+    for name, (wall, cpu) in rows:
+        print(f"  {name:<23}{n / max(wall, 1e-9):>14,.0f}{n / max(cpu, 1e-9):>14,.0f}")
+    share = norm[1] / ours[1]
+    print(f"  share of CPU time: normalize {share:.0%}, score {1 - share:.0%}")
+    print(f"  ratio ours/baseline    {base[0] / ours[0]:.2f}x wall, {base[1] / ours[1]:.2f}x CPU")
+    rate = n / ours[1]
+    verdict = "meets" if rate >= TARGET else "misses"
+    print(f"  target {TARGET:,} posts per CPU-second: {verdict}")
+    print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

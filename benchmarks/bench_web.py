@@ -59,6 +59,8 @@ QUEUE_VARIANTS = (
     "/queue?topic=bansos&score_min=0.8",
     "/queue?q=vaksin+palsu",
 )
+#: Searches typed into the queue's search box (every word must occur in the claim).
+SEARCHES = ("/queue?q=vaksin", "/queue?q=vaksin+palsu", "/queue?q=bansos+cair", "/queue?q=xyz")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -177,6 +179,17 @@ async def measure(db: Database, backend: str, requests: int, seed: int) -> list[
                     await _time(regional, ["/queue"] * requests),
                 ),
                 Timing(backend, "case page", await _time(central, cases)),
+                # Not extra targets: the slowest parts of the rows above, shown on their own.
+                Timing(
+                    backend,
+                    "  of which: text search",
+                    await _time(central, [rng.choice(SEARCHES) for _ in range(requests // 4)]),
+                ),
+                Timing(
+                    backend,
+                    "  of which: 10 largest",
+                    await _time(central, [f"/cases/{case_id}" for case_id in top] * 2),
+                ),
             ]
     return timings
 

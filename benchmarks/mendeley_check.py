@@ -15,9 +15,12 @@ It reports
 Both go through the same functions as the commands, which are (equivalently)::
 
     pantau evaluate --data FILE --text-col berita --label-col tagging --hoax-value hoax \
-        --include-seen --json
+        --valid-value valid --group-col "" --include-seen --json
     pantau train FILE --text-col berita --label-col tagging --hoax-value hoax \
+        --valid-value valid --topic-col "" --group-col "" --date-col "" \
         --rows-per-topic 50 --topic-folds 12 --no-save --json
+
+(the script prints them with the file filled in).
 
 The corpus is never copied into the project and no model trained on it is written: (b)
 validates only (``fit_final=False``), and plots from (a) go to a temporary directory.
@@ -26,6 +29,8 @@ validates only (``fit_final=False``), and plots from (a) go to a temporary direc
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 import tempfile
 import time
@@ -126,6 +131,17 @@ def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int) -> No
     print(f"    (also: {other['description']}: ROC-AUC {_fmt(other['metrics']['roc_auc'])})")
 
 
+def equivalent_commands(path: Path, folds: int) -> list[str]:
+    """The ``pantau`` commands that compute (a) and (b) on ``path``."""
+    quoted = shlex.quote(str(path))
+    columns = "--text-col berita --label-col tagging --hoax-value hoax --valid-value valid"
+    return [
+        f"pantau evaluate --data {quoted} {columns} --group-col '' --include-seen --json",
+        f"pantau train {quoted} {columns} --topic-col '' --group-col '' --date-col '' "
+        f"--rows-per-topic {OPTIONS.rows_per_topic} --topic-folds {folds} --no-save --json",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the 600-article CSV")
@@ -146,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_a:
         shipped_model_check(data, args.bootstrap)
     topic_cv_check(data, args.folds, args.bootstrap, args.jobs)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("equivalent commands (a), (b):")
+    for command in equivalent_commands(args.data, args.folds):
+        print(f"    {command}")
     return 0
 
 

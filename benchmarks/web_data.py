@@ -150,7 +150,7 @@ def generate(db: Database, sizes: Sizes, *, seed: int = 20261126, log: Any = pri
             for u in users
         ),
     )
-    sources = [
+    sources: list[dict[str, Any]] = [
         {
             "id": i,
             "name": f"sumber-{i}",

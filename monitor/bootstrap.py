@@ -22,6 +22,8 @@ from monitor.store.watchlists import WatchlistRow
 log = logging.getLogger(__name__)
 
 DEMO_STREAM = Path(__file__).parent / "demo" / "demo_stream.jsonl"
+#: Clarifications issued before the demo stream starts; one of its claims resurfaces one.
+DEMO_KNOWN_HOAXES = Path(__file__).parent / "demo" / "known_hoaxes.csv"
 DEMO_SOURCE_NAME = "demo"
 #: Ten posts every five seconds: cases open within the first minute of `make run`.
 DEMO_BATCH_SIZE = 10
@@ -36,6 +38,7 @@ class InitReport:
     sources_added: int
     watchlists_added: int
     demo_seeded: bool
+    demo_known_hoaxes: int = 0
 
 
 def upsert_source(session: Session, declared: SourceConfig, actor: str) -> bool:
@@ -131,7 +134,27 @@ def initialise(db: Database, settings: Settings) -> InitReport:
             watchlists_added += upsert_watchlist(session, watchlist, "config")
         _activate_installed_model(session, settings)
         empty = not session.scalar(select(func.count()).select_from(SourceRow))
+        known_added = 0
         if settings.seed_demo and empty and DEMO_STREAM.exists():
             upsert_source(session, demo_source(), "system")
             demo_seeded = True
-    return InitReport(db.current_revision(), sources_added, watchlists_added, demo_seeded)
+            known_added = _seed_demo_known_hoaxes(session, settings)
+    return InitReport(
+        db.current_revision(), sources_added, watchlists_added, demo_seeded, known_added
+    )
+
+
+def _seed_demo_known_hoaxes(session: Session, settings: Settings) -> int:
+    """Import the demo's archive of clarified hoaxes; returns how many were added.
+
+    Without them the demo could not show a resurfacing hoax with its old clarification.
+    """
+    # Imported here: claim matching pulls in numpy, which plain `init` runs do not need.
+    from monitor.claims.known import import_known_hoaxes, read_known_hoaxes
+    from monitor.claims.settings import claim_settings
+
+    if not DEMO_KNOWN_HOAXES.exists():
+        return 0
+    records = read_known_hoaxes(DEMO_KNOWN_HOAXES)
+    result = import_known_hoaxes(session, records, claim_settings(settings), actor="system")
+    return result.added

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     database_url: SecretStr = Field(
         default=SecretStr("sqlite:///var/pantau.db"),
         description=(
-            "SQLAlchemy URL of the store. SQLite (default, a file under var/) or "
+            "SQLAlchemy URL of the store. SQLite (default: pantau.db in data_dir) or "
             "postgresql+psycopg://user:pass@host/db for production and scale-out."
         ),
     )
@@ -180,6 +180,13 @@ class Settings(BaseSettings):
         if not url.startswith(("sqlite", "postgresql")):
             raise ValueError("database_url must be a sqlite:// or postgresql+psycopg:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _store_in_data_dir(self) -> Settings:
+        # The default store follows data_dir, so PANTAU_DATA_DIR alone moves all local state.
+        if "database_url" not in self.model_fields_set:
+            self.database_url = SecretStr(f"sqlite:///{self.data_dir / 'pantau.db'}")
+        return self
 
     @classmethod
     def settings_customise_sources(

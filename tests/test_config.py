@@ -59,6 +59,17 @@ def test_it_reads_the_toml_file_and_lets_the_environment_win(
     assert [w.name for w in settings.watchlists] == ["banjir"]
 
 
+def test_the_default_store_lives_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PANTAU_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path / "state"))
+    assert Settings().database_url_plain == f"sqlite:///{tmp_path / 'state' / 'pantau.db'}"
+
+    monkeypatch.setenv("PANTAU_DATABASE_URL", "postgresql+psycopg://pantau@db/pantau")
+    assert Settings().database_url_plain == "postgresql+psycopg://pantau@db/pantau"
+
+
 def test_it_rejects_an_unknown_database_scheme() -> None:
     with pytest.raises(ValidationError, match="database_url"):
         Settings(database_url="mysql://root@localhost/x")

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from monitor.claims.aggregates import refresh_cases
 from monitor.claims.cluster import KnownHit
 from monitor.claims.index import FingerprintEntry, add_fingerprints, band_keys, lookup
 from monitor.claims.settings import ClaimSettings
@@ -32,7 +33,12 @@ from monitor.claims.words import claim_words, parse_words
 from monitor.store.audit import record
 from monitor.store.base import utcnow
 from monitor.store.cases import CaseRow
-from monitor.store.claims import ClaimFingerprintRow, KnownHoaxMatchRow, KnownHoaxRow
+from monitor.store.claims import (
+    MERGED_STATUS,
+    ClaimFingerprintRow,
+    KnownHoaxMatchRow,
+    KnownHoaxRow,
+)
 from monitor.store.review import ClarificationRow, LabelRow
 from monitor.text import normalize_many
 
@@ -90,6 +96,8 @@ class ImportResult:
     added: int
     updated: int
     unchanged: int
+    #: Cases already in the store that the added or changed hoaxes matched.
+    resurfaced: int = 0
 
 
 def claim_hash(claim: str) -> str:
@@ -208,8 +216,14 @@ def import_known_hoaxes(
     *,
     actor: str = "cli",
 ) -> ImportResult:
-    """Insert or update known hoaxes (same claim text = same hoax) and index them."""
+    """Insert or update known hoaxes (same claim text = same hoax) and index them.
+
+    The added and changed hoaxes are then matched against the cases already in the store
+    (:func:`match_stored_cases`): an archive of old clarifications imported while the
+    monitor runs links the open cases that resurface them, not only later posts.
+    """
     added = updated = unchanged = 0
+    changed: list[int] = []
     for item in records:
         key = claim_hash(item.claim)
         row = session.scalar(select(KnownHoaxRow).where(KnownHoaxRow.claim_hash == key))
@@ -227,6 +241,7 @@ def import_known_hoaxes(
             session.add(row)
             session.flush()
             _index_texts(session, row.id, [item.claim], settings)
+            changed.append(row.id)
             added += 1
             continue
         if all(getattr(row, name) == value for name, value in fields.items()):
@@ -235,7 +250,12 @@ def import_known_hoaxes(
         for name, value in fields.items():
             setattr(row, name, value)
         _index_texts(session, row.id, [item.claim], settings)
+        changed.append(row.id)
         updated += 1
+    resurfaced = sum(
+        match_stored_cases(session, changed[start : start + _MATCH_CHUNK], settings)
+        for start in range(0, len(changed), _MATCH_CHUNK)
+    )
     if added or updated:
         record(
             session,
@@ -243,9 +263,93 @@ def import_known_hoaxes(
             action="known_hoax.import",
             entity_type="known_hoax",
             entity_id="*",
-            details={"added": added, "updated": updated, "unchanged": unchanged},
+            details={
+                "added": added,
+                "updated": updated,
+                "unchanged": unchanged,
+                "resurfaced": resurfaced,
+            },
         )
-    return ImportResult(added, updated, unchanged)
+    return ImportResult(added, updated, unchanged, resurfaced)
+
+
+#: Hoaxes, cases or fingerprints per IN query of the matching (well under SQLite's limit).
+_MATCH_CHUNK = 500
+
+
+def match_stored_cases(session: Session, known_ids: Sequence[int], settings: ClaimSettings) -> int:
+    """Link the stored cases that resurface the known hoaxes ``known_ids`` (at most
+    ``_MATCH_CHUNK`` of them); returns how many links are new.
+
+    The hoaxes' fingerprints are looked up in the shared LSH index and scored against
+    every case wording found with :func:`known_similarity`, as the clustering step does
+    for a new post. Cases merged away or in ``closed_statuses`` (a published claim has its
+    own clarification) and the case a hoax was made from are left alone. The linked cases
+    get their priority recomputed (the known-hoax boost).
+    """
+    if not known_ids:
+        return 0
+    hoaxes: list[tuple[int, frozenset[str]]] = [
+        (known_id, parse_words(words))
+        for known_id, words in session.execute(
+            select(ClaimFingerprintRow.known_hoax_id, ClaimFingerprintRow.words).where(
+                ClaimFingerprintRow.known_hoax_id.in_(sorted(set(known_ids)))
+            )
+        )
+        if known_id is not None
+    ]
+    keys = band_keys([words for _, words in hoaxes], settings)
+    found = lookup(session, [key for row_keys in keys for key in row_keys])
+    origin = dict(
+        session.execute(
+            select(KnownHoaxRow.id, KnownHoaxRow.case_id).where(
+                KnownHoaxRow.id.in_(sorted(set(known_ids)))
+            )
+        ).all()
+    )
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for (known_id, words), row_keys in zip(hoaxes, keys, strict=True):
+        for fingerprint in {fp for key in row_keys for fp in found.get(key, ())}:
+            case_id = fingerprint.case_ref
+            if case_id is None or case_id == origin.get(known_id) or fingerprint.id is None:
+                continue
+            value = known_similarity(fingerprint.words, words, settings)
+            pair = (case_id, known_id)
+            if value >= settings.known_hoax_threshold and value > best.get(pair, (-1.0, 0))[0]:
+                best[pair] = (value, fingerprint.id)
+    if not best:
+        return 0
+    closed = {MERGED_STATUS, *settings.closed_statuses}
+    case_ids = sorted({case_id for case_id, _ in best})
+    fingerprint_ids = sorted({fid for _, fid in best.values()})
+    cases: dict[int, datetime | None] = {}
+    posts: dict[int, int | None] = {}
+    for start in range(0, max(len(case_ids), len(fingerprint_ids)), _MATCH_CHUNK):
+        cases.update(
+            (case_id, last_seen)
+            for case_id, status, last_seen in session.execute(
+                select(CaseRow.id, CaseRow.status, CaseRow.last_seen_at).where(
+                    CaseRow.id.in_(case_ids[start : start + _MATCH_CHUNK])
+                )
+            )
+            if status not in closed
+        )
+        posts.update(
+            session.execute(
+                select(ClaimFingerprintRow.id, ClaimFingerprintRow.post_id).where(
+                    ClaimFingerprintRow.id.in_(fingerprint_ids[start : start + _MATCH_CHUNK])
+                )
+            ).all()
+        )
+    hits = [
+        KnownHit(case_id, known_id, posts.get(fid), value, cases[case_id] or utcnow())
+        for (case_id, known_id), (value, fid) in sorted(best.items())
+        if case_id in cases
+    ]
+    added = record_known_hits(session, hits)
+    if added:
+        refresh_cases(session, sorted({hit.case_ref for hit in hits}), settings)
+    return added
 
 
 def _case_claim(session: Session, case: CaseRow) -> tuple[str, list[str]]:

@@ -54,7 +54,7 @@ def import_file(
         db.dispose()
     console.print(
         f"Known hoaxes from {path.name}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} unchanged."
+        f"{result.unchanged} unchanged; {result.resurfaced} stored case(s) resurface one."
     )
 
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,11 +16,6 @@ from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.cli.common import console, err_console, fail, load_settings
-from monitor.model.card import save_trained_model
-from monitor.model.dataset import DataError, LabelledData, LoadOptions, load_labelled
-from monitor.model.estimator import ModelParams
-from monitor.model.evaluate import evaluate_model
-from monitor.model.persist import ModelFileError
 from monitor.model.registry import (
     CARD_MD,
     ModelNotFound,
@@ -30,15 +25,19 @@ from monitor.model.registry import (
     newest_model,
     next_version,
 )
-from monitor.model.scorer import Scorer
-from monitor.model.train import ProgressCallback, TrainConfig, TrainResult, train_model
-from monitor.model.validation import ValidationError
 from monitor.store.db import Database
 from monitor.store.models_registry import (
     activate_model,
     active_model_version,
     previous_model_version,
 )
+
+if TYPE_CHECKING:
+    from monitor.model.dataset import LabelledData, LoadOptions
+    from monitor.model.train import ProgressCallback, TrainResult
+
+# scikit-learn, skops and the training code are imported inside the commands that use them:
+# their import takes seconds, which every other `pantau` command would otherwise pay.
 
 DEFAULT_CORPUS_DIR = Path("training_data/corpus")
 _PROBLEMS_SHOWN = 50
@@ -96,6 +95,8 @@ def _options(
     delimiter: str | None,
     sheet: str | None,
 ) -> LoadOptions:
+    from monitor.model.dataset import LoadOptions
+
     return LoadOptions(
         text_columns=tuple(text_col or ["text"]),
         label_column=label_col,
@@ -111,6 +112,8 @@ def _options(
 
 
 def _load(paths: list[Path], options: LoadOptions, quiet: bool) -> LabelledData:
+    from monitor.model.dataset import DataError, load_labelled
+
     try:
         data = load_labelled(paths, options)
     except DataError as exc:
@@ -211,7 +214,10 @@ def train(
         float | None,
         typer.Option(min=0.01, max=0.99, help="Precision the threshold aims for."),
     ] = None,
-    c: Annotated[float, typer.Option("--c", min=1e-6, help="Inverse regularisation.")] = 4.0,
+    c: Annotated[
+        float | None,
+        typer.Option("--c", min=1e-6, help="Inverse regularisation (default: the model's)."),
+    ] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Folds fitted in parallel.")] = 1,
     bootstrap: Annotated[int, typer.Option(min=0, help="Bootstrap resamples.")] = 1000,
     models_dir: Annotated[
@@ -225,6 +231,11 @@ def train(
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Train a model: validate on grouped splits, pick the threshold, save to the registry."""
+    from monitor.model.card import save_trained_model
+    from monitor.model.estimator import ModelParams
+    from monitor.model.train import TrainConfig, train_model
+    from monitor.model.validation import ValidationError
+
     settings = load_settings()
     paths = files or sorted(DEFAULT_CORPUS_DIR.glob("*.csv"))
     if not paths:
@@ -243,7 +254,7 @@ def train(
     )
     data = _load(paths, options, quiet=as_json)
     config = TrainConfig(
-        params=ModelParams(c=c),
+        params=ModelParams() if c is None else ModelParams(c=c),
         target_precision=target_precision or settings.target_precision,
         folds=folds,
         topic_folds=topic_folds,
@@ -323,6 +334,10 @@ def evaluate(
     as_json: AsJson = False,
 ) -> None:
     """Evaluate a model on labelled data: metrics with intervals, PR and calibration plots."""
+    from monitor.model.evaluate import evaluate_model
+    from monitor.model.persist import ModelFileError
+    from monitor.model.scorer import Scorer
+
     settings = load_settings()
     directory = _resolve_model(model, settings.models_dir)
     options = _options(

@@ -26,7 +26,6 @@ from monitor.scheduler import build_scheduler
 from monitor.sources import SourceError
 from monitor.store.db import Database
 from monitor.watchlists.query import QuerySyntaxError
-from monitor.web.server import serve_in_thread
 from monitor.worker import work
 
 
@@ -59,7 +58,10 @@ def init() -> None:
             "watchlist(s) from the configuration."
         )
     if report.demo_seeded:
-        console.print("Added the offline demo source 'demo' (bundled demo stream).")
+        console.print(
+            "Added the offline demo source 'demo' (bundled demo stream) and "
+            f"{report.demo_known_hoaxes} known clarified hoax(es) from the demo archive."
+        )
     announce_first_admin(first_admin)
 
 
@@ -77,6 +79,8 @@ def _run_once(runtime: Runtime) -> None:
 
 def _start_web(settings: Settings, runtime: Runtime) -> Callable[[], None] | None:
     """Serve the review app beside the scheduler; a busy port is reported, not fatal."""
+    from monitor.web.server import serve_in_thread  # the web stack: only when serving
+
     host, port = settings.web.host, settings.web.port
     try:
         _thread, stop = serve_in_thread(settings, host, port, runtime.db)

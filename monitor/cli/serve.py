@@ -8,8 +8,6 @@ import typer
 
 from monitor.auth.first_admin import ensure_first_admin
 from monitor.cli.common import console, load_settings, open_database
-from monitor.web.server import build_server
-from monitor.web.settings import web_settings
 
 
 def announce_first_admin(created: tuple[str, str] | None) -> None:
@@ -27,6 +25,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Run the review web app and API until interrupted (Ctrl-C)."""
+    # Imported here: the web stack takes a noticeable share of every command's start-up.
+    from monitor.web.server import build_server
+    from monitor.web.settings import web_settings
+
     settings = load_settings()
     db = open_database(settings)
     with db.transaction() as session:

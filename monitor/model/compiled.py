@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise, repeat
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.feature_selection import VarianceThreshold
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import murmurhash3_32
 
 from monitor.model.estimator import WORD_PATTERN
 from monitor.model.inputs import NORMALIZED_COLUMN, RAW_COLUMN
@@ -78,14 +78,23 @@ def _single_gram(unit: str) -> list[str]:
 class BlockContributions:
     """What each unit of each post added to the decision value, for one feature block.
 
-    ``post[i]`` is the post of item i, ``unit[i]`` its text, ``value[i]`` its contribution.
-    Items are ordered by post.
+    ``post[i]`` is the post of item i, ``value[i]`` its contribution and
+    ``names[unit_index[i]]`` its text (:attr:`unit` lists them all). Items are ordered by
+    post. Texts are looked up only for the items an explanation keeps, because building a
+    string per item costs more than the rest of the attribution.
     """
 
     kind: str
     post: np.ndarray
-    unit: list[str]
+    unit_index: np.ndarray
+    names: Sequence[str]
     value: np.ndarray
+
+    @property
+    def unit(self) -> list[str]:
+        """The text of every item, in item order."""
+        names = self.names
+        return [names[i] for i in self.unit_index.tolist()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +164,7 @@ class _HashedBlock:
 
     ``units_of(text)`` splits a post into units; ``grams_of(unit)`` lists the n-grams the
     vectorizer would produce for that unit alone. The columns of a unit are hashed once by
-    scikit-learn's own FeatureHasher (the hasher inside HashingVectorizer) and cached.
+    the hash scikit-learn's HashingVectorizer uses (see :meth:`_hash`) and cached.
     """
 
     def __init__(
@@ -169,12 +178,6 @@ class _HashedBlock:
     ) -> None:
         self.kind = kind
         self.n_features = int(hasher.n_features)
-        self.feature_hasher = FeatureHasher(
-            n_features=self.n_features,
-            input_type="string",
-            alternate_sign=False,
-            dtype=np.float64,
-        )
         self.idf = np.asarray(tfidf.idf_, dtype=np.float64)
         self.sublinear = bool(tfidf.sublinear_tf)
         self.norm = tfidf.norm
@@ -185,18 +188,48 @@ class _HashedBlock:
 
     def _store_ids(self, flat: list[str]) -> np.ndarray:
         """Store ids of the units in ``flat``, hashing (in one call) those not seen before."""
-        get = self.store.ids.get
-        found = [get(u, -1) for u in flat]
-        if -1 in found:
-            missing = list(dict.fromkeys(u for u, i in zip(flat, found, strict=True) if i < 0))
-            if len(self.store.ids) + len(missing) > _UNIT_CACHE_LIMIT:
-                self.store.clear()
-                missing = list(dict.fromkeys(flat))
-            hashed = self.feature_hasher.transform(self.grams_of(u) for u in missing)
-            self.store.add(missing, sp.csr_matrix(hashed))
-            ids = self.store.ids
-            found = [ids[u] for u in flat]
-        return np.asarray(found, dtype=np.int64)
+        # map() over the bound method is markedly faster than a comprehension here, and this
+        # lookup runs once per word and word n-gram of every scored post.
+        found = np.asarray(list(map(self.store.ids.get, flat, repeat(-1))), dtype=np.int64)
+        absent = found < 0
+        if not absent.any():
+            return found
+        absent_units = list(compress(flat, absent.tolist()))
+        missing = list(dict.fromkeys(absent_units))
+        if len(self.store.ids) + len(missing) > _UNIT_CACHE_LIMIT:
+            self.store.clear()
+            missing = list(dict.fromkeys(flat))
+            self.store.add(missing, self._hash(missing))
+            return np.asarray(list(map(self.store.ids.__getitem__, flat)), dtype=np.int64)
+        self.store.add(missing, self._hash(missing))
+        # Only the positions that were absent need a second look-up.
+        found[absent] = list(map(self.store.ids.__getitem__, absent_units))
+        return found
+
+    def _hash(self, units: list[str]) -> sp.csr_matrix:
+        """Hashed n-gram counts of each unit, one row per unit: FeatureHasher's output.
+
+        Same hash and column rule as scikit-learn's hasher (signed 32-bit MurmurHash3 of the
+        UTF-8 bytes, seed 0, column ``|h| mod n_features``, no alternating sign), computed
+        with one C call per n-gram instead of the hasher's generator pipeline, which cost
+        most of the scoring time on streams where new words keep arriving.
+        """
+        if self.grams_of is _single_gram:  # word n-grams: each unit is its own one gram
+            flat_grams = units
+            lengths = np.ones(len(units), dtype=np.int64)
+        else:
+            grams = list(map(self.grams_of, units))
+            lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(units))
+            flat_grams = list(chain.from_iterable(grams))
+        hashes = np.fromiter(map(murmurhash3_32, flat_grams), dtype=np.int64, count=len(flat_grams))
+        indptr = np.zeros(len(units) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        hashed = sp.csr_matrix(
+            (np.ones(len(flat_grams)), np.abs(hashes) % self.n_features, indptr),
+            shape=(len(units), self.n_features),
+        )
+        hashed.sum_duplicates()  # a gram repeated inside a unit counts twice, as in sklearn
+        return hashed
 
     def forward(
         self, texts: Sequence[str], *, attribute: bool = True
@@ -205,10 +238,10 @@ class _HashedBlock:
         each unit's share of it."""
         n = len(texts)
         units_of = self.units_of
-        per_text = [units_of(text) for text in texts]
+        per_text = list(map(units_of, texts))
         flat = list(chain.from_iterable(per_text))
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(u) for u in per_text], out=indptr[1:])
+        np.cumsum(list(map(len, per_text)), out=indptr[1:])
         store_ids = self._store_ids(flat)
         # Batch-local unit numbers: one row of unit_columns per distinct unit.
         distinct, first, local = np.unique(store_ids, return_index=True, return_inverse=True)
@@ -264,7 +297,8 @@ class _HashedBlock:
         return per_post, BlockContributions(
             kind=self.kind,
             post=pairs.row.astype(np.int64),
-            unit=[flat[first[k]] for k in pairs.col],
+            unit_index=first[pairs.col],
+            names=flat,
             value=pairs.data * shares,
         )
 
@@ -292,6 +326,12 @@ class CompiledModel:
         coef = np.zeros(len(select.get_support()))
         coef[select.get_support()] = np.asarray(clf.coef_, dtype=np.float64).ravel()
         slices = features.output_indices_
+        # ColumnTransformer multiplies a block's output by its weight; folding the weight
+        # into that block's coefficients gives the same decision values.
+        weights = dict(features.transformer_weights or {})
+        _require(set(weights) <= {"word", "char", "surface"}, "transformer weights")
+        for name, weight in weights.items():
+            coef[slices[name]] *= float(weight)
 
         word = features.named_transformers_["word"]
         char = features.named_transformers_["char"]

@@ -4,7 +4,7 @@ Layout of the fitted, persisted object (the compiled scorer and explanations rel
 
     CalibratedClassifierCV(ensemble=False, method="sigmoid")
       └─ Pipeline
-           ├─ "features": ColumnTransformer
+           ├─ "features": ColumnTransformer  (surface block scaled by ``surface_weight``)
            │     ├─ "word":    HashingVectorizer → TfidfTransformer  over ``normalized``
            │     ├─ "char":    HashingVectorizer(char_wb, case kept) → TfidfTransformer
            │     │             over ``raw``
@@ -61,6 +61,7 @@ class ModelParams:
     char_ngram_min: int = 2
     char_ngram_max: int = 5
     char_hash_bits: int = 19
+    surface_weight: float = 0.05
     calibration_method: str = "sigmoid"
     calibration_folds: int = 3
     max_iter: int = 3000
@@ -72,9 +73,15 @@ class ModelParams:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ModelParams:
-        """Build parameters from :meth:`to_json` output, ignoring unknown keys."""
+        """Build parameters from :meth:`to_json` output, ignoring unknown keys.
+
+        Cards written before ``surface_weight`` existed describe models whose surface block
+        was not scaled, so a missing weight reads as 1.0, not as today's default.
+        """
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        values.setdefault("surface_weight", 1.0)
+        return cls(**values)
 
     @property
     def word_features(self) -> int:
@@ -148,6 +155,17 @@ def _classifier(params: ModelParams) -> LogisticRegression:
     )
 
 
+def _block_weights(params: ModelParams) -> dict[str, float] | None:
+    # The surface block is a handful of dense standardized columns (row norm ~ sqrt(14))
+    # beside two L2-normalized sparse blocks (row norm 1 each). At equal regularisation the
+    # dense counts dominate, and counts such as length or numbers are topic-bound: they
+    # fit one topic's posts and mislead on another's. Scaling the block down regularises
+    # it harder without dropping it.
+    if params.surface_weight == 1.0:
+        return None
+    return {"surface": float(params.surface_weight)}
+
+
 def build_pipeline(params: ModelParams, feature_names: Sequence[str]) -> Pipeline:
     """Return the unfitted base pipeline over a model input table (the persisted form)."""
     features = ColumnTransformer(
@@ -162,6 +180,7 @@ def build_pipeline(params: ModelParams, feature_names: Sequence[str]) -> Pipelin
         ],
         remainder="drop",
         sparse_threshold=1.0,
+        transformer_weights=_block_weights(params),
     )
     return Pipeline([("features", features), ("select", _selector()), ("clf", _classifier(params))])
 
@@ -221,12 +240,13 @@ class PrehashedModel(ClassifierMixin, BaseEstimator):
         )
 
     def _features(self, x: sp.csr_matrix, *, select: bool = True) -> sp.csr_matrix:
+        params = self.params or ModelParams()
         word, char, surface = self._blocks(x)
         features = sp.hstack(
             [
                 self.word_tfidf_.transform(word),
                 self.char_tfidf_.transform(char),
-                sp.csr_matrix(self.surface_.transform(surface)),
+                sp.csr_matrix(self.surface_.transform(surface) * params.surface_weight),
             ],
             format="csr",
         )

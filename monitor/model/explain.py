@@ -71,40 +71,52 @@ def explain_batch(forward: Forward, surface_names: Sequence[str], top_k: int) ->
     """Return one :class:`Explanation` per post of ``forward`` with at most ``top_k`` items
     on each side; items with a zero weight are left out.
 
-    All items of the batch are sorted at once by (post, weight); only the chosen items are
-    turned into labels.
+    All items of the batch are sorted at once by (post, weight) and the kept ones are chosen
+    with array operations; only those are turned into labels, kind by kind.
     """
     n = len(forward.decision)
     n_surface = len(surface_names)
-    sources = [*forward.blocks]
+    sources = list(forward.blocks)
     posts = [block.post for block in sources] + [np.repeat(np.arange(n), n_surface)]
     values = [block.value for block in sources] + [forward.surface_contrib.ravel()]
-    kinds = [np.full(len(v), k, dtype=np.int64) for k, v in enumerate(values)]
-    positions = [np.arange(len(v)) for v in values]
+    kind = np.concatenate([np.full(len(v), k, dtype=np.int64) for k, v in enumerate(values)])
+    position = np.concatenate([np.arange(len(v)) for v in values])
     post = np.concatenate(posts)
     value = np.concatenate(values)
-    kind = np.concatenate(kinds)
-    position = np.concatenate(positions)
     order = np.lexsort((value, post))
     post, value, kind, position = post[order], value[order], kind[order], position[order]
     bounds = np.searchsorted(post, np.arange(n + 1))
-    surface_kind = len(sources)
+    index = np.arange(len(post))
+    # Per post the first top_k items are the most negative, the last top_k the most positive.
+    down = np.flatnonzero((index - bounds[post] < top_k) & (value < -_EPS))
+    up = np.flatnonzero((bounds[post + 1] - 1 - index < top_k) & (value > _EPS))
+    up = up[np.lexsort((-up, post[up]))]  # strongest first within each post
+    feature_labels = [f"feature:{name}" for name in surface_names]
 
-    def label(i: int) -> tuple[str, float]:
-        k, pos = int(kind[i]), int(position[i])
-        text = (
-            f"feature:{surface_names[pos % n_surface]}"
-            if k == surface_kind
-            else f"{sources[k].kind}:{sources[k].unit[pos]}"
+    def pairs(chosen: np.ndarray) -> list[tuple[str, float]]:
+        labels = np.empty(len(chosen), dtype=object)
+        kinds, positions = kind[chosen], position[chosen]
+        for k in range(len(sources) + 1):
+            mask = kinds == k
+            if not mask.any():
+                continue
+            at = positions[mask]
+            if k == len(sources):
+                labels[mask] = [feature_labels[p % n_surface] for p in at.tolist()]
+            else:
+                block = sources[k]
+                prefix, names = block.kind + ":", block.names
+                labels[mask] = [prefix + names[i] for i in block.unit_index[at].tolist()]
+        weights = np.round(value[chosen], 4).tolist()
+        return list(zip(labels.tolist(), weights, strict=True))
+
+    down_pairs, up_pairs = pairs(down), pairs(up)
+    down_bounds = np.searchsorted(post[down], np.arange(n + 1)).tolist()
+    up_bounds = np.searchsorted(post[up], np.arange(n + 1)).tolist()
+    return [
+        Explanation(
+            up=up_pairs[up_bounds[p] : up_bounds[p + 1]],
+            down=down_pairs[down_bounds[p] : down_bounds[p + 1]],
         )
-        return text, round(float(value[i]), 4)
-
-    out: list[Explanation] = []
-    for p in range(n):
-        start, stop = int(bounds[p]), int(bounds[p + 1])
-        down = [label(i) for i in range(start, min(stop, start + top_k)) if value[i] < -_EPS]
-        up = [
-            label(i) for i in range(stop - 1, max(start, stop - top_k) - 1, -1) if value[i] > _EPS
-        ]
-        out.append(Explanation(up=up, down=down))
-    return out
+        for p in range(n)
+    ]

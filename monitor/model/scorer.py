@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from monitor.model.compiled import CompiledModel
+from monitor.model.compiled import CompiledModel, Forward
 from monitor.model.explain import Explanation, explain_batch
-from monitor.model.inputs import build_model_input
+from monitor.model.inputs import surface_matrix
 from monitor.model.persist import ModelFileError, load_estimator
 from monitor.model.registry import MODEL_FILE, ModelNotFound, read_card
 from monitor.model.tables import file_sha256
@@ -102,8 +102,7 @@ class Scorer:
         self, raw_texts: Sequence[str], normalized: Sequence[NormalizedText]
     ) -> np.ndarray:
         """Return the hoax probability of each post (no explanations)."""
-        frame = self._frame(raw_texts, normalized)
-        return self.compiled.forward_frame(frame, attribute=False).probability
+        return self._forward(raw_texts, normalized, attribute=False).probability
 
     def score_many(
         self,
@@ -120,7 +119,7 @@ class Scorer:
         """
         if not raw_texts and not normalized:
             return []
-        forward = self.compiled.forward_frame(self._frame(raw_texts, normalized), attribute=explain)
+        forward = self._forward(raw_texts, normalized, attribute=explain)
         explanations = (
             explain_batch(forward, self.compiled.surface_names, top_k)
             if explain
@@ -135,5 +134,19 @@ class Scorer:
             for p, e in zip(forward.probability, explanations, strict=True)
         ]
 
-    def _frame(self, raw_texts: Sequence[str], normalized: Sequence[NormalizedText]) -> Any:
-        return build_model_input(raw_texts, normalized, self.compiled.surface_names)
+    def _forward(
+        self, raw_texts: Sequence[str], normalized: Sequence[NormalizedText], *, attribute: bool
+    ) -> Forward:
+        # The columns of build_model_input, without the DataFrame: its construction cost
+        # more than scoring a small batch.
+        if len(raw_texts) != len(normalized):
+            raise ValueError(
+                f"{len(raw_texts)} raw texts but {len(normalized)} normalized texts; "
+                "they must correspond one to one"
+            )
+        return self.compiled.forward(
+            [str(t) for t in raw_texts],
+            [n.text for n in normalized],
+            surface_matrix(normalized, self.compiled.surface_names),
+            attribute=attribute,
+        )

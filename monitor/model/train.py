@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
+from threadpoolctl import threadpool_limits
 
 from monitor.model.dataset import LabelledData
 from monitor.model.estimator import ModelParams, build_estimator, hash_frame
@@ -117,11 +118,25 @@ def train_model(
 ) -> TrainResult:
     """Validate on grouped splits, choose the threshold and (optionally) fit the final model.
 
+    BLAS and OpenMP run single-threaded meanwhile: liblinear and the calibrator make many
+    tiny vector operations, which thread pools spread over cores at a cost far above the
+    work (training was ~100x slower on a busy two-core machine). Parallelism, when wanted,
+    comes from fitting folds in separate processes (``config.n_jobs``).
+
     Raises:
         ValueError: the data has a single class or a single claim group.
         ValidationError: a fold cannot be fitted.
     """
-    config = config or TrainConfig()
+    with threadpool_limits(limits=1):
+        return _train_model(data, config or TrainConfig(), fit_final, progress)
+
+
+def _train_model(
+    data: LabelledData,
+    config: TrainConfig,
+    fit_final: bool,
+    progress: ProgressCallback | None,
+) -> TrainResult:
     y = data.y
     if len(np.unique(y)) < 2:
         raise ValueError("training needs both hoax and valid rows")

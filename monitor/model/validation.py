@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 
 from monitor.model.estimator import ModelParams, build_prehashed_estimator
 from monitor.model.grouping import assign_group_folds, fold_splits
@@ -38,14 +39,18 @@ def fit_predict(
 ) -> np.ndarray:
     """Fit on ``train`` rows of :func:`hash_frame` output; return ``test`` hoax probabilities.
 
+    BLAS and OpenMP are limited to one thread here too, because with ``n_jobs > 1`` this
+    runs in a worker process that does not inherit the caller's limits.
+
     Raises:
         ValidationError: the training rows hold a single class.
     """
     if len(np.unique(y[train])) < 2:
         raise ValidationError("a training fold holds only one class")
-    estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train])
-    estimator.fit(hashed[train], y[train])
-    return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
+    with threadpool_limits(limits=1):
+        estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train])
+        estimator.fit(hashed[train], y[train])
+        return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)

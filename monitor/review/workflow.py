@@ -352,38 +352,45 @@ def publish(
     return current
 
 
+def _noted_start(
+    session: Session, user: UserRow, case_id: int, action: str, allowed: tuple[str, ...], note: str
+) -> tuple[CaseRow, str]:
+    """The case, once ``user`` may ``action`` it in its status, and the cleaned note."""
+    case = load_case(session, user, case_id)
+    _require(user, case, action)
+    _require_status(case, action, allowed)
+    return case, _text(note, "note", required=False, limit=MAX_NOTE)
+
+
+def _noted_move(
+    session: Session,
+    user: UserRow,
+    case_id: int,
+    action: str,
+    allowed: tuple[str, ...],
+    to_status: str,
+    note: str,
+) -> CaseRow:
+    """Move the case from one of ``allowed`` to ``to_status`` and audit it with the note."""
+    case, note = _noted_start(session, user, case_id, action, allowed, note)
+    old = _move(session, case, action, to_status)
+    _audit(session, user, action, case, {"note": note, "from_status": old, "to_status": to_status})
+    return case
+
+
 def dismiss(session: Session, user: UserRow, case_id: int, *, note: str = "") -> CaseRow:
     """Close an open case without a clarification (e.g. not a hoax, out of scope)."""
-    case = load_case(session, user, case_id)
-    _require(user, case, DISMISS)
-    _require_status(case, DISMISS, OPEN_STATUSES)
-    note = _text(note, "note", required=False, limit=MAX_NOTE)
-    old = _move(session, case, DISMISS, "dismissed")
-    _audit(
-        session, user, DISMISS, case, {"note": note, "from_status": old, "to_status": "dismissed"}
-    )
-    return case
+    return _noted_move(session, user, case_id, DISMISS, OPEN_STATUSES, "dismissed", note)
 
 
 def reopen(session: Session, user: UserRow, case_id: int, *, note: str = "") -> CaseRow:
     """Bring a published or dismissed case back to ``in_review``."""
-    case = load_case(session, user, case_id)
-    _require(user, case, REOPEN)
-    _require_status(case, REOPEN, CLOSED_STATUSES)
-    note = _text(note, "note", required=False, limit=MAX_NOTE)
-    old = _move(session, case, REOPEN, "in_review")
-    _audit(
-        session, user, REOPEN, case, {"note": note, "from_status": old, "to_status": "in_review"}
-    )
-    return case
+    return _noted_move(session, user, case_id, REOPEN, CLOSED_STATUSES, "in_review", note)
 
 
 def escalate(session: Session, user: UserRow, case_id: int, *, note: str = "") -> CaseRow:
     """A regional officer hands an open case to the central office (once)."""
-    case = load_case(session, user, case_id)
-    _require(user, case, ESCALATE)
-    _require_status(case, ESCALATE, OPEN_STATUSES)
-    note = _text(note, "note", required=False, limit=MAX_NOTE)
+    case, note = _noted_start(session, user, case_id, ESCALATE, OPEN_STATUSES, note)
     now = utcnow()
     result = session.execute(
         update(CaseRow)

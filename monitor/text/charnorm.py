@@ -96,10 +96,13 @@ def clean_text(text: str) -> str:
     Case is kept (capitals are a feature and split camel-case hashtags). The result is a
     fixed point: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
+    if text.isascii():  # each step leaves ASCII text as it is
+        return text
     cleaned = fold_accents(strip_invisible(nfkc(text)))
     # Folding can expose a new NFKC form only in contrived inputs; one more pass makes the
-    # function idempotent in every case.
-    if not cleaned.isascii():
+    # function idempotent in every case. Each step returns its input object when it changes
+    # nothing, so an unchanged text needs no second pass (it would give the same result).
+    if cleaned is not text and not cleaned.isascii():
         again = fold_accents(strip_invisible(nfkc(cleaned)))
         if again != cleaned:
             return _fixpoint(again)

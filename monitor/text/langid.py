@@ -128,13 +128,21 @@ def decide(
             return fallback
         if total <= 0:
             return _NOTHING
+    return LanguageResult(*lexical_decision(votes, total, unknown_words))
+
+
+def lexical_decision(votes: Votes, total: float, unknown_words: int) -> tuple[str, float, float]:
+    """(language, confidence, code-mix ratio) from the votes alone; ``total`` > 0 is their sum.
+
+    The part of :func:`decide` after the fallback check, as a plain tuple for the hot path.
+    """
     best = 0
     top = votes[0]
     for i in (1, 2, 3, 4):  # strict ">" keeps the first on ties: id before ms
         if votes[i] > top:
             best, top = i, votes[i]
     confidence = top / (total + UNKNOWN_PENALTY * unknown_words + SMOOTHING)
-    return LanguageResult(LANGS[best], min(1.0, confidence), max(0.0, 1.0 - top / total))
+    return LANGS[best], min(1.0, confidence), max(0.0, 1.0 - top / total)
 
 
 _NOTHING = LanguageResult(OTHER, 0.0, 0.0)

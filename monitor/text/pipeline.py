@@ -31,7 +31,8 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
+from itertools import compress, islice
+from operator import itemgetter, not_
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -41,7 +42,16 @@ from monitor.text.digits import deleet, expand_reduplication, is_number, split_n
 from monitor.text.elongation import LAUGH_TOKEN, collapse_elongation, is_elongated, is_laughter
 from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
 from monitor.text.hashtags import split_hashtag
-from monitor.text.langid import LANGS, Votes, decide, marker_words, needs_fallback, word_votes
+from monitor.text.langid import (
+    LANGS,
+    SHARED_VOCAB_VOTES,
+    Votes,
+    decide,
+    lexical_decision,
+    marker_words,
+    needs_fallback,
+    word_votes,
+)
 from monitor.text.lexicons import standard_words
 from monitor.text.slang import SlangLexicon, default_slang
 from monitor.text.stem import BoundedMemo, StemCache, Stemmer, default_stemmer
@@ -189,6 +199,8 @@ def pack_votes(votes: Votes | None) -> int:
 
 
 _PACKED_VOTES: dict[Votes, int] = {}
+# Packed votes of a word of the shared vocabulary that marks no language.
+_PACKED_SHARED = pack_votes(SHARED_VOCAB_VOTES)
 
 
 def unpack(packed: int) -> dict[str, int]:
@@ -218,6 +230,14 @@ class Contribution(NamedTuple):
 
 
 _EMPTY = Contribution("", 0, "")
+
+
+def _part(text: str, packed: int, spread: str) -> Contribution:
+    """``Contribution(text, packed, spread)`` without the Python-level ``__new__`` (hot path)."""
+    return _NEW_TUPLE(Contribution, (text, packed, spread))
+
+
+_NEW_TUPLE = tuple.__new__
 _TEXT = itemgetter(0)
 _PACKED = itemgetter(1)
 _SPREAD = itemgetter(2)
@@ -296,6 +316,7 @@ class Normalizer:
         )
         # Slang keys count as shared vocabulary unless they mark another language.
         self._shared_or_slang = self.shared_vocabulary | self.slang.keys()
+        self._markers = frozenset().union(*markers.values())
         self.known = (
             self.shared_vocabulary
             | self.slang.keys()
@@ -336,24 +357,20 @@ class Normalizer:
         distinct = list(dict.fromkeys(texts))
         cleaned = [clean_text(text[:MAX_TEXT_CHARS]) for text in distinct]
         chunk_lists = [c.split() for c in cleaned]
-        known = self._chunks.get_many(chunk for chunks in chunk_lists for chunk in chunks)
-        if None in known:
-            batch: dict[str, Contribution] = {}
-            for chunks in chunk_lists:
-                for chunk in chunks:
-                    if chunk not in batch:
-                        batch[chunk] = self._lookup(chunk)
-            get = batch.__getitem__
-            parts_of = [list(map(get, chunks)) for chunks in chunk_lists]
-        else:
-            parts_of = []
-            start = 0
-            for chunks in chunk_lists:
-                parts_of.append(known[start : start + len(chunks)])  # type: ignore[arg-type]
-                start += len(chunks)
+        flat = [chunk for chunks in chunk_lists for chunk in chunks]
+        parts = self._chunks.get_many(flat)
+        # Only the misses go through Python code, each distinct one once. (``not_`` is a
+        # C-level test; ``None in parts`` would compare every tuple with ``None``.)
+        missing = dict.fromkeys(compress(flat, map(not_, parts)))
+        if missing:
+            get_old, analyse = self._chunks.get_old, self._chunk
+            found = {chunk: get_old(chunk) or analyse(chunk) for chunk in missing}
+            parts = [part or found[chunk] for part, chunk in zip(parts, flat, strict=True)]
+        it = iter(parts)
+        assemble = self._assemble
         done = {
-            text: self._assemble(text, clean, parts)
-            for text, clean, parts in zip(distinct, cleaned, parts_of, strict=True)
+            text: assemble(text, clean, list(islice(it, len(chunks))))  # type: ignore[arg-type]
+            for text, clean, chunks in zip(distinct, cleaned, chunk_lists, strict=True)
         }
         return [done[text] for text in texts]
 
@@ -374,14 +391,17 @@ class Normalizer:
             fields[_F_SU] / VOTE_SCALE,
         )
         known, unknown = fields[_F_KNOWN], fields[_F_UNKNOWN]
-        fallback = ""
         if needs_fallback(votes, known, unknown):
             fallback = " ".join(
                 chunk
                 for chunk in cleaned[:FALLBACK_MAX_CHARS].split()
                 if not _NOT_LANGUAGE_RE.search(chunk)
             )
-        language = decide(votes, known, unknown, fallback)
+            result = decide(votes, known, unknown, fallback)
+            language, confidence, mix = result.language, result.confidence, result.code_mix_ratio
+        else:  # what decide() does when no fallback is needed, without the result object
+            total = votes[0] + votes[1] + votes[2] + votes[3] + votes[4]
+            language, confidence, mix = lexical_decision(votes, total, unknown)
         letters = fields[_F_LETTERS]
         features = dict(
             zip(
@@ -400,18 +420,12 @@ class Normalizer:
                     float(fields[_F_NUMBER]),
                     float(fields[_F_ELONGATION]),
                     float(fields[_F_LAUGH]),
-                    language.code_mix_ratio,
+                    mix,
                 ),
                 strict=True,
             )
         )
-        return NormalizedText(
-            text=text,
-            tokens=tokens,
-            language=language.language,
-            language_confidence=language.confidence,
-            features=MappingProxyType(features),
-        )
+        return NormalizedText(text, tokens, language, confidence, MappingProxyType(features))
 
     # --- analysing a chunk ------------------------------------------------------------------
     def _lookup(self, chunk: str) -> Contribution:
@@ -420,10 +434,14 @@ class Normalizer:
 
     def _chunk(self, chunk: str) -> Contribution:
         if chunk.isalpha():  # the common case: one plain word
+            if chunk.isascii() and chunk.islower():  # _word_part(chunk) without lowercasing
+                part = self._words.get(chunk) or self._new_word_part(chunk)
+                part = _part(part.text, part.packed + len(chunk) * _LETTERS, part.spread)
+                if len(chunk) <= MAX_MEMO_CHUNK:
+                    self._chunks.put(chunk, part)
+                return part
             part = self._word_part(chunk)
-            if chunk.isascii() and chunk.islower():
-                surface = len(chunk) * _LETTERS
-            elif chunk.isascii() and chunk.isupper():
+            if chunk.isascii() and chunk.isupper():
                 surface = len(chunk) * (_LETTERS + _UPPER)
             else:
                 surface = surface_counts(chunk)
@@ -433,7 +451,7 @@ class Normalizer:
                 self._piece(piece, acc)
             part = acc.result()
             surface = surface_counts(chunk)
-        part = Contribution(part.text, part.packed + surface, part.spread)
+        part = _part(part.text, part.packed + surface, part.spread)
         if len(chunk) <= MAX_MEMO_CHUNK:
             self._chunks.put(chunk, part)
         return part
@@ -489,18 +507,20 @@ class Normalizer:
     def _word_part(self, raw: str) -> Contribution:
         """Contribution of one word-like match (memoised on its lowercase form)."""
         word = raw.lower()
-        part = self._words.get(word)
+        return self._words.get(word) or self._new_word_part(word)
+
+    def _new_word_part(self, word: str) -> Contribution:
+        """:meth:`_word_part` of a lowercase word missing from the word memo."""
+        part = self._plain_word(word)
         if part is None:
-            part = self._plain_word(word)
-            if part is None:
-                acc = _Acc()
-                self._word(word, acc)
-                part = acc.result()
-                if part.text:
-                    stable = " ".join(t for token in part.text.split() for t in self._stable(token))
-                    if stable != part.text:
-                        part = part._replace(text=stable)
-            self._words.put(word, part)
+            acc = _Acc()
+            self._word(word, acc)
+            part = acc.result()
+            if part.text:
+                stable = " ".join(t for token in part.text.split() for t in self._stable(token))
+                if stable != part.text:
+                    part = part._replace(text=stable)
+        self._words.put(word, part)
         return part
 
     def _plain_word(self, word: str) -> Contribution | None:
@@ -519,19 +539,19 @@ class Normalizer:
             or (word.endswith(_CLITICS) and self._slang(word) is not None)
         ):
             return None
-        packed = pack_votes(self._word_votes(word))
         code = _SPREAD_CODES.get(word, "")
-        if code:
-            packed += _SPREAD_WORD
+        spread = _SPREAD_WORD if code else 0
         stopwords = self.stopwords
         if word in stopwords:
-            return Contribution("", packed, code)
+            return _part("", pack_votes(self._word_votes(word)) + spread, code)
+        # One stem serves the language votes and the token.
         stem = self.stemmer.stem(word)
+        packed = self._votes_with_stem(word, stem) + spread
         if stem in stopwords or not stem:
             stem = word  # see _emit
         elif stem != word:  # a dictionary root; it may still be slang
             stem = " ".join(self._stable(stem))
-        return Contribution(stem, packed, code)
+        return _part(stem, packed, code)
 
     def _word(self, word: str, acc: _Acc) -> None:
         """Normalize one lowercase word-like match (letters, digits, inner ``'.-``)."""
@@ -701,6 +721,20 @@ class Normalizer:
                 and self.stemmer.stem(word) in self.dictionary
             )
         return word_votes(word, shared)
+
+    def _votes_with_stem(self, word: str, stem: str) -> int:
+        """``pack_votes(self._word_votes(word))`` for a plain lowercase ASCII word and its stem.
+
+        Saves the stem lookup that :meth:`_word_votes` would repeat.
+        """
+        shared = (
+            (word in self._shared_or_slang and word not in self._other_markers)
+            or word in self.shared_vocabulary
+            or (len(word) > 3 and stem in self.dictionary)
+        )
+        if word in self._markers:
+            return pack_votes(word_votes(word, shared))
+        return _PACKED_SHARED if shared else _UNKNOWN
 
     def _is_known(self, word: str) -> bool:
         """Whether ``word`` is a real word: listed, or an affixed form of a dictionary root."""

@@ -83,6 +83,13 @@ class BoundedMemo(Generic[K, V]):
         """
         return list(map(self._young.get, keys))
 
+    def get_old(self, key: K) -> V | None:
+        """Like :meth:`get` for a key already known to be missing from the young generation."""
+        value = self._old.get(key)
+        if value is not None:
+            self.put(key, value)
+        return value
+
     def put(self, key: K, value: V) -> None:
         """Remember ``value`` for ``key``."""
         young = self._young
@@ -167,7 +174,9 @@ class StemCache:
         """Learn a stem; return ``False`` (and keep nothing) once ``max_new_words`` are learnt."""
         if self._new_words >= self.max_new_words:
             return False
-        entries = self.entries
+        entries = self._entries
+        if entries is None:
+            entries = self._load()
         if word not in entries:
             entries[word] = stem
             self._new_words += 1
@@ -208,6 +217,7 @@ class Stemmer:
         self.dictionary = self.fast.dictionary
         self.computed = 0  # words stemmed from scratch (for the benchmark and tests)
         self._entries: dict[str, str] | None = None
+        self._memo_used = False
 
     def stem(self, word: str) -> str:
         """Return Sastrawi's stem of ``word`` (any string; Sastrawi normalizes it first)."""
@@ -219,10 +229,12 @@ class Stemmer:
             return stem
         if word in self.dictionary and word.isalpha() and word.isascii() and word.islower():
             return word  # Sastrawi returns a plain dictionary word unchanged
-        stem = self.memo.get(word)
+        # The memo only holds words once the cache is full: skip it while it is empty.
+        stem = self.memo.get(word) if self._memo_used else None
         if stem is None:
             stem = self._compute(word)
             if not self.cache.add(word, stem):
+                self._memo_used = True
                 self.memo.put(word, stem)
         return stem
 

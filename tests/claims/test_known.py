@@ -229,3 +229,43 @@ def test_a_post_split_into_its_own_case_takes_its_known_hoax_along(db: Database)
         new_case = split_posts(session, cases[ids[0]], [ids[1]], "reviewer")
     with db.session() as session:
         assert [m.claim for m in matches_for_case(session, new_case)] == [TELUR]
+
+
+def test_importing_a_hoax_links_the_open_cases_that_already_resurface_it(db: Database) -> None:
+    ids = store_posts(
+        db,
+        [
+            TELUR_POST,
+            "Fwd: telur palsu buatan china sudah beredar di pasar, cangkang mengilap, kuning "
+            "telurnya kenyal seperti karet. Hati-hati belanja!",
+            "Harga telur ayam ras di pasar naik jadi Rp 32 ribu.",
+        ],
+    )
+    with db.transaction() as session:
+        flag_into_cases(session, candidates(db, ids[1:2]))
+        session.execute(update(CaseRow).values(status="published"))
+    with db.transaction() as session:
+        flag_into_cases(session, candidates(db, [ids[0], ids[2]]))
+        cases = dict(session.execute(select(CasePostRow.post_id, CasePostRow.case_id)).all())
+        assert len(set(cases.values())) == 3
+        before = session.get(CaseRow, cases[ids[0]])
+        assert before is not None and before.priority_parts["known_hoax"] is False
+        priority_before = before.priority
+    with db.transaction() as session:
+        result = import_known_hoaxes(
+            session, parse_known_hoaxes(f"{HEADER}\n{TELUR_ROW}\n", "csv"), SETTINGS
+        )
+    assert (result.added, result.resurfaced) == (1, 1)
+    with db.session() as session:
+        [match] = matches_for_case(session, cases[ids[0]])
+        assert match.claim == TELUR and match.post_id == ids[0]
+        assert matches_for_case(session, cases[ids[1]]) == []  # published: its own clarification
+        assert matches_for_case(session, cases[ids[2]]) == []
+        case = session.get(CaseRow, cases[ids[0]])
+        assert case is not None and case.priority_parts["known_hoax"] is True
+        assert case.priority == pytest.approx(priority_before * SETTINGS.known_hoax_boost)
+    with db.transaction() as session:
+        again = import_known_hoaxes(
+            session, parse_known_hoaxes(f"{HEADER}\n{TELUR_ROW}\n", "csv"), SETTINGS
+        )
+    assert (again.unchanged, again.resurfaced) == (1, 0)

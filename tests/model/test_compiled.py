@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from monitor.model import compiled as compiled_module
 from monitor.model.compiled import CompiledModel, char_wb_grams, word_units
 from monitor.model.estimator import ModelParams, build_estimator, build_prehashed_estimator
 from monitor.model.estimator import hash_frame as hash_rows
@@ -43,6 +47,17 @@ def test_word_units_match_scikit_learns_word_analyzer() -> None:
         assert sorted(word_units(text, 3)) == sorted(analyze(text))
 
 
+def test_units_hash_to_the_columns_of_scikit_learns_hasher(trained: TrainedModel) -> None:
+    assert trained.result.estimator is not None
+    compiled = CompiledModel(trained.result.estimator)
+    units = ["VIRAL", "‼️WASPADA‼️", "ｆｕｌｌ", "anan", "naïve", "url:bit.ly", "a b"]
+    for block in compiled.blocks:
+        reference = FeatureHasher(
+            n_features=block.n_features, input_type="string", alternate_sign=False
+        ).transform(block.grams_of(u) for u in units)
+        assert (block._hash(units) != reference).nnz == 0
+
+
 def test_probabilities_and_decisions_equal_the_estimator(trained: TrainedModel) -> None:
     estimator = trained.result.estimator
     assert estimator is not None
@@ -74,6 +89,21 @@ def test_scoring_twice_uses_the_cache_and_gives_the_same_result(trained: Trained
     assert compiled.forward_frame(frame).probability.tolist() == first.tolist()
 
 
+def test_scores_stay_exact_when_the_unit_cache_fills_up(
+    trained: TrainedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimator = trained.result.estimator
+    assert estimator is not None
+    monkeypatch.setattr(compiled_module, "_UNIT_CACHE_LIMIT", 60)
+    compiled = CompiledModel(estimator)
+    frame = model_input_from_raw(trained.data.texts[:60])
+    expected = estimator.predict_proba(frame)[:, 1]
+    for start in range(0, 60, 10):  # each batch overflows the small cache and clears it
+        got = compiled.forward_frame(frame.iloc[start : start + 10]).probability
+        np.testing.assert_allclose(got, expected[start : start + 10], rtol=0, atol=1e-12)
+    assert 0 < len(compiled.blocks[1].store.ids) <= 60 + 60
+
+
 def test_the_prehashed_twin_fits_the_same_model_as_the_pipeline(trained: TrainedModel) -> None:
     texts = trained.data.texts
     frame = model_input_from_raw(texts)
@@ -85,6 +115,31 @@ def test_the_prehashed_twin_fits_the_same_model_as_the_pipeline(trained: Trained
     np.testing.assert_allclose(
         twin.predict_proba(hashed)[:, 1], full.predict_proba(frame)[:, 1], atol=1e-6
     )
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.3])
+def test_the_surface_weight_is_folded_into_the_compiled_pass(
+    trained: TrainedModel, weight: float
+) -> None:
+    params = dataclasses.replace(SMALL_PARAMS, surface_weight=weight)
+    frame = model_input_from_raw(trained.data.texts)
+    groups = np.array(trained.data.claim_groups)
+    estimator = build_estimator(params, FEATURE_NAMES, groups).fit(frame, trained.data.y)
+    weights = estimator.estimator.named_steps["features"].transformer_weights
+    assert weights == (None if weight == 1.0 else {"surface": weight})
+    probe = model_input_from_raw(trained.data.texts[:20] + TRICKY)
+    np.testing.assert_allclose(
+        CompiledModel(estimator).forward_frame(probe).probability,
+        estimator.predict_proba(probe)[:, 1],
+        rtol=0,
+        atol=1e-12,
+    )
+
+
+def test_cards_without_a_surface_weight_read_as_unscaled() -> None:
+    old_card = {k: v for k, v in ModelParams().to_json().items() if k != "surface_weight"}
+    assert ModelParams.from_json(old_card).surface_weight == 1.0
+    assert ModelParams.from_json(ModelParams(surface_weight=0.2).to_json()).surface_weight == 0.2
 
 
 def test_an_estimator_of_another_layout_is_refused(trained: TrainedModel) -> None:

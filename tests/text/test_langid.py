@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.text import normalize
-from monitor.text.langid import LANGS, decide, word_votes
+from monitor.text.langid import LANGS, decide, lexical_decision, word_votes
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,24 @@ def test_an_unknown_word_gives_no_vote() -> None:
 
 def test_ties_go_to_indonesian() -> None:
     assert decide((1.0, 1.0, 0.0, 0.0, 0.0), 2, 0).language == "id"
+
+
+@pytest.mark.parametrize(
+    ("votes", "unknown"),
+    [
+        ((1.0, 1.0, 0.0, 0.0, 0.0), 0),
+        ((2.1, 0.9, 4.0, 0.0, 0.0), 3),
+        ((0.7, 0.3, 0.0, 6.0, 2.0), 1),
+        ((0.0, 0.0, 0.0, 0.0, 1.5), 0),
+    ],
+)
+def test_the_lexical_decision_is_decide_without_fallback(
+    votes: tuple[float, float, float, float, float], unknown: int
+) -> None:
+    result = decide(votes, 10, unknown)
+    total = votes[0] + votes[1] + votes[2] + votes[3] + votes[4]
+    assert lexical_decision(votes, total, unknown) == (
+        result.language,
+        result.confidence,
+        result.code_mix_ratio,
+    )

@@ -9,6 +9,7 @@ import pytest
 from monitor.text import normalize, normalize_many
 from monitor.text.pipeline import MAX_PIECE, Normalizer, pieces
 from monitor.text.stem import StemCache, Stemmer
+from tests.text.test_golden import PAIRS
 
 
 def fresh_normalizer(tmp_path: Path, **kwargs: int) -> Normalizer:
@@ -96,3 +97,12 @@ def test_a_one_megabyte_post_is_normalized() -> None:
     result = normalize(text)
     assert result.tokens[:2] == ("vaksin", "bahaya")
     assert result.features["url_count"] == text.count("https://bit.ly/x")
+
+
+def test_results_do_not_depend_on_what_the_memos_hold(tmp_path: Path) -> None:
+    texts = [raw for _, raw, _ in PAIRS]
+    texts += [t.upper() for t in texts[:50]] + [t + "!!" for t in texts[50:100]]
+    batch = fresh_normalizer(tmp_path / "roomy").normalize_many(texts)
+    # A memo of two entries forgets almost everything, and the posts come in reverse order.
+    tiny = fresh_normalizer(tmp_path / "tiny", memo_size=2)
+    assert [tiny.normalize(t) for t in reversed(texts)] == batch[::-1]

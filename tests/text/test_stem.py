@@ -36,6 +36,18 @@ def test_the_memo_keeps_a_recently_used_entry_across_a_rotation() -> None:
     assert memo.get("a") == 1
 
 
+def test_get_old_finds_and_promotes_only_old_entries() -> None:
+    memo: BoundedMemo[str, int] = BoundedMemo(6)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    memo.put("x", 0)  # rotation: "a", "b" and "x" are now old
+    memo.put("c", 3)
+    assert memo.get_old("c") is None  # young entries are not its business
+    assert memo.get_old("a") == 1
+    assert memo.get_many(["a"]) == [1]  # promoted to the young generation
+    assert memo.get_old("zzz") is None
+
+
 def test_the_memo_rejects_a_useless_size() -> None:
     with pytest.raises(ValueError, match="maxsize"):
         BoundedMemo(1)
@@ -97,6 +109,9 @@ def test_the_cache_stops_growing_at_its_bound_and_the_memo_takes_over(tmp_path: 
     assert len(cache) == 1
     assert stemmer.stem("menyebarkan") == "sebar"
     assert stemmer.computed == 2
+    stemmer.stem("mendengarkan")  # the cache is full: the memo keeps it
+    assert stemmer.stem("mendengarkan") == "dengar"
+    assert stemmer.computed == 3
 
 
 def test_the_cache_is_loaded_only_when_first_needed(tmp_path: Path) -> None:

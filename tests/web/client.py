@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any
 
+import httpx
 from starlette.exceptions import StarletteDeprecationWarning
 
 with warnings.catch_warnings():
@@ -16,7 +18,7 @@ from tests.web.world import PASSWORD
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
-__all__ = ["TestClient", "csrf_of", "log_in"]
+__all__ = ["TestClient", "csrf_of", "log_in", "submit"]
 
 
 def csrf_of(html: str) -> str:
@@ -36,3 +38,18 @@ def log_in(client: TestClient, email: str, password: str = PASSWORD) -> TestClie
     )
     assert response.status_code == 303, response.text
     return client
+
+
+def submit(
+    client: TestClient,
+    page: str,
+    action: str,
+    data: dict[str, Any] | None = None,
+    *,
+    follow_redirects: bool = True,
+) -> httpx.Response:
+    """Open ``page``, then post ``data`` to ``action`` with that page's CSRF token."""
+    token = csrf_of(client.get(page).text)
+    return client.post(
+        action, data={"csrf_token": token, **(data or {})}, follow_redirects=follow_redirects
+    )

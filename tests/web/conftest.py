@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,31 @@ from tests.web.client import TestClient, log_in
 from tests.web.world import World, build_world
 
 __all__ = ["fast_password_hashing"]
+
+
+@dataclass
+class StoredWorld:
+    """A SQLite file holding the world, in a folder of its own (for a served app)."""
+
+    folder: Path
+    url: str
+    db: Database
+    world: World
+
+
+@pytest.fixture(scope="module")
+def stored_world(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[StoredWorld]:
+    """The world in a migrated SQLite file shared by one test module (disposed after it)."""
+    folder = tmp_path_factory.mktemp("stored-world")
+    shutil.copy(sqlite_template, folder / "pantau.db")
+    url = f"sqlite:///{folder / 'pantau.db'}"
+    db = Database(url)
+    try:
+        yield StoredWorld(folder, url, db, build_world(db))
+    finally:
+        db.dispose()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from monitor.auth.passwords import verify_password
 from monitor.store.db import Database
 from monitor.store.review import ApiTokenRow
 from monitor.store.users import UserRow
-from tests.web.client import TestClient, csrf_of
+from tests.web.client import TestClient, submit
 from tests.web.world import World
 
 Clients = Callable[[str], TestClient]
@@ -22,10 +22,13 @@ Clients = Callable[[str], TestClient]
 def test_the_audit_log_is_browsable_filterable_and_exportable(
     client_for: Clients, world: World
 ) -> None:
-    reviewer = client_for("reviewer")
     case_id = world.cases["central"]
-    token = csrf_of(reviewer.get(f"/cases/{case_id}").text)
-    reviewer.post(f"/cases/{case_id}/label", data={"csrf_token": token, "verdict": "unsure"})
+    submit(
+        client_for("reviewer"),
+        f"/cases/{case_id}",
+        f"/cases/{case_id}/label",
+        {"verdict": "unsure"},
+    )
     admin = client_for("admin")
     page = admin.get("/admin/audit?action=case.label").text
     assert "reviewer@kominfo.test" in page and "case.open" not in page
@@ -37,11 +40,11 @@ def test_the_audit_log_is_browsable_filterable_and_exportable(
 
 def test_an_admin_adds_a_user_and_sees_the_password_once(client_for: Clients, db: Database) -> None:
     admin = client_for("admin")
-    token = csrf_of(admin.get("/admin/users").text)
-    page = admin.post(
+    page = submit(
+        admin,
         "/admin/users",
-        data={
-            "csrf_token": token,
+        "/admin/users",
+        {
             "email": "humas@sulsel.test",
             "name": "Humas Sulsel",
             "role": "regional_officer",
@@ -55,7 +58,7 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(client_for: Clients, db
         assert user is not None and user.region == "Sulawesi Selatan"
         assert verify_password(user.password_hash, password.group(1))
     assert password.group(1) not in admin.get("/admin/users").text
-    duplicate = admin.post("/admin/users", data={"csrf_token": token, "email": "humas@sulsel.test"})
+    duplicate = submit(admin, "/admin/users", "/admin/users", {"email": "humas@sulsel.test"})
     assert duplicate.status_code == 422 and "already exists" in duplicate.text
 
 
@@ -63,14 +66,10 @@ def test_an_admin_disables_a_user_but_not_themself(
     client_for: Clients, world: World, db: Database
 ) -> None:
     admin = client_for("admin")
-    token = csrf_of(admin.get("/admin/users").text)
-    admin.post(
-        f"/admin/users/{world.users['analyst']}/active",
-        data={"csrf_token": token, "active": "false"},
-    )
-    admin.post(
-        f"/admin/users/{world.users['admin']}/active", data={"csrf_token": token, "active": "false"}
-    )
+    for who in ("analyst", "admin"):
+        submit(
+            admin, "/admin/users", f"/admin/users/{world.users[who]}/active", {"active": "false"}
+        )
     with db.session() as session:
         active = dict(session.execute(select(UserRow.email, UserRow.active)).all())
     assert active[world.emails["analyst"]] is False
@@ -81,11 +80,11 @@ def test_an_admin_creates_and_revokes_a_token(
     client_for: Clients, world: World, db: Database, anonymous: TestClient
 ) -> None:
     admin = client_for("admin")
-    token = csrf_of(admin.get("/admin/tokens").text)
-    page = admin.post(
+    page = submit(
+        admin,
         "/admin/tokens",
-        data={
-            "csrf_token": token,
+        "/admin/tokens",
+        {
             "name": "Diskominfo Papua",
             "owner_id": str(world.users["papua"]),
             "scope": ["read", "push"],
@@ -100,7 +99,7 @@ def test_an_admin_creates_and_revokes_a_token(
     )
     with db.session() as session:
         token_id = session.scalar(select(ApiTokenRow.id))
-    admin.post(f"/admin/tokens/{token_id}/revoke", data={"csrf_token": token})
+    submit(admin, "/admin/tokens", f"/admin/tokens/{token_id}/revoke")
     assert (
         anonymous.get("/api/v1/cases", headers={"Authorization": f"Bearer {secret}"}).status_code
         == 401

@@ -16,7 +16,8 @@ import pytest
 from monitor.config import Settings
 from monitor.store.db import Database
 from monitor.web.server import bound_port, serve_in_thread
-from tests.web.world import PASSWORD, World, build_world
+from tests.web.conftest import StoredWorld
+from tests.web.world import PASSWORD, World
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -47,20 +48,15 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
+def site(stored_world: StoredWorld) -> Iterator[Site]:
     """The app on 127.0.0.1 (a free port) over a SQLite store holding the world."""
-    folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(sqlite_template, folder / "pantau.db")
-    url = f"sqlite:///{folder / 'pantau.db'}"
-    db = Database(url)
-    world = build_world(db)
+    folder, url, db = stored_world.folder, stored_world.url, stored_world.db
     settings = Settings(database_url=url, data_dir=folder / "var", seed_demo=False)
     thread, stop = serve_in_thread(settings, "127.0.0.1", 0, db)
     try:
-        yield Site(f"http://127.0.0.1:{bound_port(thread)}", world, db)
+        yield Site(f"http://127.0.0.1:{bound_port(thread)}", stored_world.world, db)
     finally:
         stop()
-        db.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +168,16 @@ def test_a_post_with_script_and_onerror_renders_inert(new_page: object, site: Si
     assert "<script>alert('xss')</script>" in text.inner_text()
     assert 'onerror="alert(1)"' in text.inner_text()
     assert text.locator("script, img").count() == 0
+    # Nowhere on the page (normalized text, highlights, title, related posts) and not in the
+    # queue either may the post's markup become elements; a CSP alone must not hide a leak.
+    injected = (
+        "document.querySelectorAll('[onerror]').length + Array.from("
+        "document.scripts).filter(function (s) { return s.text.indexOf('xss') >= 0; }).length"
+    )
+    assert page.evaluate(injected) == 0
+    page.goto(f"{site.url}/queue?status=all")
+    assert page.locator(f'a[href="/cases/{site.world.cases["xss"]}"]').count() >= 1
+    assert page.evaluate(injected) == 0
     page.wait_for_timeout(300)
     assert dialogs == []
 
@@ -200,6 +206,28 @@ def test_the_queue_works_on_a_phone(new_page: object, site: Site) -> None:
     page.click(f'a[href="/cases/{site.world.cases["central"]}"]')
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator("form[data-form=label]").is_visible()
+    assert not page.locator(".keys-hint").is_visible()  # no keyboard on a phone
+
+
+def test_a_logged_in_user_switches_between_bahasa_and_english(new_page: object, site: Site) -> None:
+    page = new_page()  # type: ignore[operator]
+    log_in(page, site, "admin")
+    assert page.locator("h1").first.inner_text().startswith("Antrean kasus")
+    with page.expect_navigation():
+        page.click("form[data-form=language] button[value=en]")
+    assert page.url.endswith("/queue")
+    assert page.locator("h1").first.inner_text().startswith("Case queue")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    again = new_page()  # type: ignore[operator]
+    again.goto(f"{site.url}/login")
+    again.fill("input[name=email]", site.world.emails["admin"])
+    again.fill("input[name=password]", PASSWORD)
+    again.click("button[type=submit].primary")
+    again.wait_for_url(re.compile(r".*/queue$"))
+    assert again.locator("h1").first.inner_text().startswith("Case queue")  # kept per user
+    with again.expect_navigation():
+        again.click("form[data-form=language] button[value=id]")
+    assert again.locator("h1").first.inner_text().startswith("Antrean kasus")
 
 
 def test_keyboard_shortcuts_move_and_open(new_page: object, site: Site) -> None:
@@ -216,6 +244,21 @@ def test_keyboard_shortcuts_move_and_open(new_page: object, site: Site) -> None:
     assert rows.nth(1).get_attribute("data-href") == f"/cases/{second}"
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    assert page.evaluate("document.getElementById('shortcuts').open") is False
+    page.keyboard.press("?")
+    assert page.evaluate("document.getElementById('shortcuts').open") is True
+
+
+def test_the_assign_shortcut_on_a_case_page(new_page: object, site: Site) -> None:
+    page = new_page()  # type: ignore[operator]
+    log_in(page, site, "reviewer")
+    page.goto(f"{site.url}/cases/{site.world.cases['low']}")
+    assert page.locator("[data-testid=assignee]").inner_text() == "–"
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    assert page.locator("[data-testid=assignee]").inner_text() == "Budi Peninjau"
 
 
 def test_a_flagged_demo_post_becomes_a_published_approved_clarification(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from monitor.store.cases import CaseRow
 from monitor.store.db import Database
-from tests.web.client import TestClient, csrf_of
+from tests.web.client import TestClient, submit
 from tests.web.world import World
 
 known = pytest.importorskip("monitor.claims.known", reason="the claims package is not installed")
@@ -73,13 +73,8 @@ def test_publishing_adds_the_case_to_the_known_hoaxes(
         (approver, "approve", {}),
         (reviewer, "publish", {"channel": "website", "url": "https://bmkg.test/k/1"}),
     ):
-        token = csrf_of(client.get(f"/cases/{case_id}").text)
-        assert (
-            client.post(
-                f"/cases/{case_id}/{action}", data={**data, "csrf_token": token}
-            ).status_code
-            == 200
-        )
+        page = f"/cases/{case_id}"
+        assert submit(client, page, f"{page}/{action}", data).status_code == 200
     with db.session() as session:
         row = session.scalar(
             select(known.KnownHoaxRow).where(known.KnownHoaxRow.case_id == case_id)
@@ -94,9 +89,8 @@ def test_a_reviewer_merges_cases_and_an_officer_cannot_merge_other_regions(
 ) -> None:
     reviewer = client_for("reviewer")
     keep = world.cases["jabar"]
-    token = csrf_of(reviewer.get(f"/cases/{keep}").text)
-    merged = reviewer.post(
-        f"/cases/{keep}/merge", data={"csrf_token": token, "other_ids": str(world.cases["xss"])}
+    merged = submit(
+        reviewer, f"/cases/{keep}", f"/cases/{keep}/merge", {"other_ids": str(world.cases["xss"])}
     )
     assert merged.status_code == 200 and "Kasus digabungkan." in merged.text
     with db.session() as session:
@@ -104,11 +98,11 @@ def test_a_reviewer_merges_cases_and_an_officer_cannot_merge_other_regions(
     assert statuses[world.cases["xss"]] == "merged"
     page = reviewer.get(f"/cases/{world.cases['xss']}").text
     assert f'href="/cases/{keep}"' in page
-    officer = client_for("jabar")
-    token = csrf_of(officer.get(f"/cases/{keep}").text)
-    refused = officer.post(
+    refused = submit(
+        client_for("jabar"),
+        f"/cases/{keep}",
         f"/cases/{keep}/merge",
-        data={"csrf_token": token, "other_ids": str(world.cases["papua"])},
+        {"other_ids": str(world.cases["papua"])},
         follow_redirects=False,
     )
     assert refused.status_code == 404
@@ -121,10 +115,9 @@ def test_a_reviewer_splits_posts_into_a_new_case(
 ) -> None:
     reviewer = client_for("reviewer")
     case_id = world.cases["central"]
-    token = csrf_of(reviewer.get(f"/cases/{case_id}").text)
     moved = world.posts["central"][2]
-    response = reviewer.post(
-        f"/cases/{case_id}/split", data={"csrf_token": token, "post_id": [str(moved)]}
+    response = submit(
+        reviewer, f"/cases/{case_id}", f"/cases/{case_id}/split", {"post_id": [str(moved)]}
     )
     assert response.status_code == 200
     with db.session() as session:

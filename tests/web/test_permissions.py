@@ -15,7 +15,7 @@ from monitor.store.audit import AuditEventRow
 from monitor.store.cases import CaseRow
 from monitor.store.db import Database
 from monitor.store.review import LabelRow
-from tests.web.client import TestClient, csrf_of
+from tests.web.client import TestClient, csrf_of, submit
 from tests.web.world import World
 
 Clients = Callable[[str], TestClient]
@@ -121,14 +121,11 @@ def test_bulk_actions_skip_cases_outside_the_officers_region(
     client_for: Clients, world: World, db: Database
 ) -> None:
     client = client_for("jabar")
-    token = csrf_of(client.get("/queue").text)
-    response = client.post(
+    response = submit(
+        client,
+        "/queue",
         "/queue/bulk",
-        data={
-            "csrf_token": token,
-            "action": "dismiss",
-            "case_id": [str(world.cases["jabar"]), str(world.cases["papua"])],
-        },
+        {"action": "dismiss", "case_id": [str(world.cases["jabar"]), str(world.cases["papua"])]},
     )
     assert response.status_code == 200
     assert _state(db, world.cases["jabar"])[0] == "dismissed"
@@ -171,8 +168,7 @@ def test_admin_pages_are_for_admins_only(client_for: Clients, who: str) -> None:
     client = client_for(who)
     for path in ADMIN_PATHS:
         assert client.get(path).status_code == 403, path
-    token = csrf_of(client.get("/queue").text)
-    refused = client.post("/admin/users", data={"csrf_token": token, "email": "x@y.test"})
+    refused = submit(client, "/queue", "/admin/users", {"email": "x@y.test"})
     assert refused.status_code == 403
 
 

@@ -9,10 +9,8 @@ bodies). Runs on SQLite, with a bounded number of examples per operation; set
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +20,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from monitor.auth.tokens import create_token
 from monitor.config import Settings
-from monitor.store.db import Database
 from monitor.store.users import UserRow
 from monitor.web.app import create_app
-from tests.web.world import build_world
+from tests.web.conftest import StoredWorld
 
 
 def _schema() -> dict[str, Any]:
@@ -76,24 +73,22 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Api]:
+def api(stored_world: StoredWorld) -> Iterator[Api]:
     """The app under test."""
-    folder = tmp_path_factory.mktemp("schemathesis")
-    shutil.copy(sqlite_template, folder / "pantau.db")
-    url = f"sqlite:///{folder / 'pantau.db'}"
-    db = Database(url)
-    world = build_world(db)
+    db, world = stored_world.db, stored_world.world
     with db.transaction() as session:
         admin = session.get(UserRow, world.users["admin"])
         assert admin is not None
         _, token = create_token(
             session, user=admin, name="schemathesis", scopes=["read", "write", "push"], actor="t"
         )
-    app = create_app(Settings(database_url=url, data_dir=folder / "var", seed_demo=False), db)
+    settings = Settings(
+        database_url=stored_world.url, data_dir=stored_world.folder / "var", seed_demo=False
+    )
+    app = create_app(settings, db)
     APP.target, APP.token = app, token
     yield Api(app, {"Authorization": f"Bearer {token}"})
     APP.target, APP.token = None, None
-    db.dispose()
 
 
 #: The coverage phase (schemathesis' boundary and negative examples for every parameter)

@@ -160,10 +160,10 @@ def build_world(db: Database, *, now: datetime | None = None) -> World:
             ("bansos", "bansos", "bansos"),
             ("banjir", "banjir", "bencana"),
         ):
-            watchlist = WatchlistRow(name=name, query=query, topic=topic, enabled=True)
-            session.add(watchlist)
+            listed = WatchlistRow(name=name, query=query, topic=topic, enabled=True)
+            session.add(listed)
             session.flush()
-            world.watchlists[name] = watchlist.id
+            world.watchlists[name] = listed.id
         for offset, (name, spec) in enumerate(CASES.items()):
             title, region, topic, status, priority, probability, texts, watchlist = spec
             opened = now - timedelta(hours=2 + offset)

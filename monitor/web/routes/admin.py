@@ -117,15 +117,13 @@ def _users_context(session: DbSession) -> dict[str, object]:
         "roles": ROLES,
         "languages": LANGUAGES,
         "regions": all_regions(),
-        "created": None,
-        "error": None,
     }
 
 
 @router.get("/admin/users")
 def users_page(request: Request, session: DbSession, user: Admin) -> Response:
     """Every account, with forms to add, disable and reset."""
-    return render(request, "users.html", _users_context(session))
+    return _admin_page(request, session, "users.html")
 
 
 @router.post("/admin/users")
@@ -152,11 +150,8 @@ def users_add(
             actor_id=user.id,
         )
     except UserError as exc:
-        session.rollback()
-        context = _users_context(session) | {"error": str(exc)}
-        return render(request, "users.html", context, status_code=422)
-    context = _users_context(session) | {"created": (created.email, password)}
-    return render(request, "users.html", context)
+        return _admin_page(request, session, "users.html", error=str(exc))
+    return _admin_page(request, session, "users.html", created=(created.email, password))
 
 
 @router.post("/admin/users/{user_id}/active")
@@ -190,8 +185,7 @@ def users_reset(
         flash(request, "users.refused", "error")
         return RedirectResponse("/admin/users", status_code=303)
     password = reset_password(session, target.email, actor=user.email, actor_id=user.id)
-    context = _users_context(session) | {"created": (target.email, password)}
-    return render(request, "users.html", context)
+    return _admin_page(request, session, "users.html", created=(target.email, password))
 
 
 def _tokens_context(session: DbSession) -> dict[str, object]:
@@ -201,15 +195,29 @@ def _tokens_context(session: DbSession) -> dict[str, object]:
             session.scalars(select(UserRow).where(UserRow.active.is_(True)).order_by(UserRow.email))
         ),
         "scopes": TOKEN_SCOPES,
-        "created": None,
-        "error": None,
     }
+
+
+_CONTEXTS = {"users.html": _users_context, "tokens.html": _tokens_context}
+
+
+def _admin_page(
+    request: Request, session: DbSession, page: str, *, created: object = None, error: str = ""
+) -> Response:
+    """The users or tokens page; ``created`` is a secret shown once, ``error`` a refusal (422).
+
+    After a refusal the session is rolled back first, so the lists show what is stored.
+    """
+    if error:
+        session.rollback()
+    context = _CONTEXTS[page](session) | {"created": created, "error": error or None}
+    return render(request, page, context, status_code=422 if error else 200)
 
 
 @router.get("/admin/tokens")
 def tokens_page(request: Request, session: DbSession, user: Admin) -> Response:
     """API tokens (names, owners, scopes; never the secrets)."""
-    return render(request, "tokens.html", _tokens_context(session))
+    return _admin_page(request, session, "tokens.html")
 
 
 @router.post("/admin/tokens")
@@ -230,11 +238,8 @@ def tokens_add(
             session, user=owner, name=name, scopes=scope, actor=user.email, actor_id=user.id
         )
     except TokenError as exc:
-        session.rollback()
-        context = _tokens_context(session) | {"error": str(exc)}
-        return render(request, "tokens.html", context, status_code=422)
-    context = _tokens_context(session) | {"created": token}
-    return render(request, "tokens.html", context)
+        return _admin_page(request, session, "tokens.html", error=str(exc))
+    return _admin_page(request, session, "tokens.html", created=token)
 
 
 @router.post("/admin/tokens/{token_id}/revoke")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -91,34 +91,29 @@ def _iso_day(value: Any) -> Any:
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_M = TypeVar("_M", bound=BaseModel)
 DateParam = Annotated[
     date | None, BeforeValidator(_iso_day), Query(description="A day, YYYY-MM-DD (UTC).")
 ]
 
 
+def _from_attributes(model: type[_M], row: object, /, **values: Any) -> _M:
+    """``model`` with each field read from ``row``'s attribute of the same name.
+
+    ``values`` supply (or override) fields ``row`` does not hold as they are shown.
+    """
+    read = {name: getattr(row, name) for name in model.model_fields if name not in values}
+    return model(**read, **values)
+
+
 def case_out(case: CaseRow, settings: WebSettings) -> CaseOut:
     """The API form of a case."""
-    now = utcnow()
-    return CaseOut(
-        id=case.id,
-        status=case.status,
-        title=case.title,
-        priority=case.priority,
+    return _from_attributes(
+        CaseOut,
+        case,
         band=band_of(case.priority, settings),
-        max_probability=case.max_probability,
-        post_count=case.post_count,
-        engagement=case.engagement,
-        author_count=case.author_count,
-        source_count=case.source_count,
-        topic=case.topic,
-        region=case.region,
-        assignee_id=case.assignee_id,
-        opened_at=case.opened_at,
-        first_seen_at=case.first_seen_at,
-        last_seen_at=case.last_seen_at,
         due_at=due_at(case, settings),
-        overdue=is_overdue(case, settings, now),
-        escalated_at=case.escalated_at,
+        overdue=is_overdue(case, settings, utcnow()),
         priority_parts=dict(case.priority_parts or {}),
     )
 
@@ -127,49 +122,17 @@ def post_out(
     post: PostRow, source: str, case_id: int | None, normalized: str | None = None
 ) -> PostOut:
     """The API form of a post."""
-    return PostOut(
-        id=post.id,
-        source=source,
-        external_id=post.external_id,
-        url=post.url,
-        author=post.author,
-        text=post.text,
-        text_truncated=post.text_truncated,
-        published_at=post.published_at,
-        fetched_at=post.fetched_at,
-        likes=post.likes,
-        shares=post.shares,
-        comments=post.comments,
-        views=post.views,
-        case_id=case_id,
-        normalized=normalized,
-    )
+    return _from_attributes(PostOut, post, source=source, case_id=case_id, normalized=normalized)
 
 
 def score_out(score: ScoreRow) -> ScoreOut:
     """The API form of a score."""
-    return ScoreOut(
-        id=score.id,
-        post_id=score.post_id,
-        model_version=score.model_version,
-        probability=score.probability,
-        label=score.label,
-        explanation=dict(score.explanation or {}),
-        scored_at=score.scored_at,
-    )
+    return _from_attributes(ScoreOut, score, explanation=dict(score.explanation or {}))
 
 
 def label_out(row: LabelRow) -> LabelOut:
     """The API form of a label."""
-    return LabelOut(
-        id=row.id,
-        case_id=row.case_id,
-        verdict=row.verdict,
-        category=row.category,
-        note=row.note,
-        user_id=row.user_id,
-        created_at=row.created_at,
-    )
+    return _from_attributes(LabelOut, row)
 
 
 @router.get("/cases", response_model=CaseList, summary="List cases (the review queue)")
@@ -241,30 +204,13 @@ def get_case(request: Request, session: DbSession, principal: Reader, case_id: I
         scores=[score_out(v.score) for v in view.posts if v.score is not None],
         labels=[label_out(row) for row, _ in view.labels],
         clarifications=[_clarification_out(c) for c in view.clarifications],
-        history=[
-            EventOut(id=e.id, at=e.at, actor=e.actor, action=e.action, details=dict(e.details))
-            for e in view.history
-        ],
+        history=[_from_attributes(EventOut, e, details=dict(e.details)) for e in view.history],
         actions=sorted(view.actions),
     )
 
 
 def _clarification_out(row: ClarificationRow) -> ClarificationOut:
-    return ClarificationOut(
-        id=row.id,
-        version=row.version,
-        author_id=row.author_id,
-        claim=row.claim,
-        facts=row.facts,
-        sources=row.sources,
-        contact=row.contact,
-        created_at=row.created_at,
-        approved_by_id=row.approved_by_id,
-        approved_at=row.approved_at,
-        published_at=row.published_at,
-        channel=row.channel,
-        url=row.url,
-    )
+    return _from_attributes(ClarificationOut, row)
 
 
 @router.post(
@@ -408,12 +354,7 @@ def push(request: Request, session: DbSession, principal: Pusher, body: PushIn) 
         actor=principal.user.email,
         actor_id=principal.user.id,
     )
-    return PushOut(
-        received=stats.received,
-        new=stats.new,
-        duplicates=stats.duplicates,
-        truncated=stats.truncated,
-    )
+    return _from_attributes(PushOut, stats)
 
 
 @router.get("/scores", response_model=ScoreList, summary="List scores")

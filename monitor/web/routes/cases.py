@@ -7,6 +7,7 @@ see is a 404 whatever they try.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -176,34 +177,33 @@ def case_publish(
     return _done(request, case_id, "flash.published")
 
 
-@router.post("/cases/{case_id}/dismiss")
-def case_dismiss(
-    request: Request, session: DbSession, user: CurrentUser, case_id: CaseId, note: Note = ""
-) -> Response:
-    """Close the case without a clarification."""
-    _back(request, case_id)
-    workflow.dismiss(session, user, case_id, note=note)
-    return _done(request, case_id, "flash.dismissed")
+def _noted_step(step: Callable[..., object], flash_key: str, doc: str) -> Callable[..., Response]:
+    """The form handler of a workflow step that takes only an optional note."""
+
+    def handler(
+        request: Request, session: DbSession, user: CurrentUser, case_id: CaseId, note: Note = ""
+    ) -> Response:
+        _back(request, case_id)
+        step(session, user, case_id, note=note)
+        return _done(request, case_id, flash_key)
+
+    handler.__doc__ = doc
+    return handler
 
 
-@router.post("/cases/{case_id}/reopen")
-def case_reopen(
-    request: Request, session: DbSession, user: CurrentUser, case_id: CaseId, note: Note = ""
-) -> Response:
-    """Bring a closed case back into review."""
-    _back(request, case_id)
-    workflow.reopen(session, user, case_id, note=note)
-    return _done(request, case_id, "flash.reopened")
-
-
-@router.post("/cases/{case_id}/escalate")
-def case_escalate(
-    request: Request, session: DbSession, user: CurrentUser, case_id: CaseId, note: Note = ""
-) -> Response:
-    """Hand the case to the central office (regional officers)."""
-    _back(request, case_id)
-    workflow.escalate(session, user, case_id, note=note)
-    return _done(request, case_id, "flash.escalated")
+for _name, _step, _flash, _doc in (
+    ("dismiss", workflow.dismiss, "flash.dismissed", "Close the case without a clarification."),
+    ("reopen", workflow.reopen, "flash.reopened", "Bring a closed case back into review."),
+    (
+        "escalate",
+        workflow.escalate,
+        "flash.escalated",
+        "Hand the case to the central office (regional officers).",
+    ),
+):
+    router.post(f"/cases/{{case_id}}/{_name}", name=f"case_{_name}")(
+        _noted_step(_step, _flash, _doc)
+    )
 
 
 def _ids(text: str) -> list[int]:
