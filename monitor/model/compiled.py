@@ -29,6 +29,7 @@ from sklearn.utils import murmurhash3_32
 
 from monitor.model.estimator import WORD_PATTERN
 from monitor.model.inputs import NORMALIZED_COLUMN, RAW_COLUMN
+from monitor.model.kernel import block_pass, compact_columns, gather_units
 from monitor.model.persist import ModelFileError
 
 _UNIT_CACHE_LIMIT = 300_000
@@ -152,13 +153,6 @@ class _UnitStore:
         self.ids.update(zip(units, range(first, first + n), strict=True))
 
 
-def _expand(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(s, s + n)`` for every (s, n) pair, without a Python loop."""
-    total = int(lengths.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + offsets
-
-
 class _HashedBlock:
     """One HashingVectorizer → TfidfTransformer block and its slice of the coefficients.
 
@@ -181,30 +175,54 @@ class _HashedBlock:
         self.idf = np.asarray(tfidf.idf_, dtype=np.float64)
         self.sublinear = bool(tfidf.sublinear_tf)
         self.norm = tfidf.norm
-        self.coef = coef
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.units_of = units_of
         self.grams_of = grams_of
         self.store = _UnitStore()
+        # Column -> batch number map for compact_columns (all -1 between calls).
+        self.column_slot = np.full(self.n_features, -1, dtype=np.int64)
 
-    def _store_ids(self, flat: list[str]) -> np.ndarray:
-        """Store ids of the units in ``flat``, hashing (in one call) those not seen before."""
-        # map() over the bound method is markedly faster than a comprehension here, and this
-        # lookup runs once per word and word n-gram of every scored post.
-        found = np.asarray(list(map(self.store.ids.get, flat, repeat(-1))), dtype=np.int64)
+    def _store_ids(self, distinct: list[str]) -> np.ndarray:
+        """Store ids of the distinct units ``distinct``, hashing (in one call) those not seen
+        before; the store is cleared first when they would not fit."""
+        ids = self.store.ids
+        found = np.asarray(list(map(ids.get, distinct, repeat(-1))), dtype=np.int64)
         absent = found < 0
         if not absent.any():
             return found
-        absent_units = list(compress(flat, absent.tolist()))
-        missing = list(dict.fromkeys(absent_units))
-        if len(self.store.ids) + len(missing) > _UNIT_CACHE_LIMIT:
+        missing = list(compress(distinct, absent.tolist()))
+        if len(ids) + len(missing) > _UNIT_CACHE_LIMIT:
             self.store.clear()
-            missing = list(dict.fromkeys(flat))
-            self.store.add(missing, self._hash(missing))
-            return np.asarray(list(map(self.store.ids.__getitem__, flat)), dtype=np.int64)
+            self.store.add(distinct, self._hash(distinct))
+            return np.arange(len(distinct), dtype=np.int64)
+        first = len(ids)
         self.store.add(missing, self._hash(missing))
-        # Only the positions that were absent need a second look-up.
-        found[absent] = list(map(self.store.ids.__getitem__, absent_units))
+        found[absent] = np.arange(first, first + len(missing))
         return found
+
+    def _unit_columns(
+        self, distinct: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(starts, lengths, columns, counts)``: unit ``i`` of ``distinct`` has the hashed
+        columns ``columns[starts[i] : starts[i] + lengths[i]]`` with their counts."""
+        if self.grams_of is _single_gram:
+            # A word n-gram is one column: hashing it again (~0.1 µs) is cheaper than looking
+            # it up in a large cache, whose misses dominate on ever-new n-grams.
+            hashes = np.fromiter(map(murmurhash3_32, distinct), dtype=np.int64, count=len(distinct))
+            columns = (np.abs(hashes) % self.n_features).astype(np.int32)
+            return (
+                np.arange(len(distinct), dtype=np.int64),
+                np.ones(len(distinct), dtype=np.int64),
+                columns,
+                np.ones(len(distinct), dtype=np.float64),
+            )
+        store_ids = self._store_ids(distinct)
+        store = self.store
+        lengths = store.lengths[store_ids]
+        starts, columns, counts = gather_units(
+            store.starts[store_ids], lengths, store.columns, store.counts
+        )
+        return starts, lengths, columns, counts
 
     def _hash(self, units: list[str]) -> sp.csr_matrix:
         """Hashed n-gram counts of each unit, one row per unit: FeatureHasher's output.
@@ -236,70 +254,35 @@ class _HashedBlock:
     ) -> tuple[np.ndarray, BlockContributions | None]:
         """Return each post's contribution to the decision value and (with ``attribute``)
         each unit's share of it."""
-        n = len(texts)
-        units_of = self.units_of
-        per_text = list(map(units_of, texts))
+        per_text = list(map(self.units_of, texts))
         flat = list(chain.from_iterable(per_text))
-        indptr = np.zeros(n + 1, dtype=np.int64)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(list(map(len, per_text)), out=indptr[1:])
-        store_ids = self._store_ids(flat)
-        # Batch-local unit numbers: one row of unit_columns per distinct unit.
-        distinct, first, local = np.unique(store_ids, return_index=True, return_inverse=True)
-        post_units = sp.csr_matrix(
-            (np.ones(len(flat)), local.astype(np.int32), indptr), shape=(n, len(distinct))
+        # Batch-local unit numbers: a small dict answers faster than the unit store, and
+        # each distinct unit is then looked up or hashed once per batch.
+        local = {unit: i for i, unit in enumerate(dict.fromkeys(flat))}
+        unit_ids = np.fromiter(map(local.__getitem__, flat), dtype=np.int64, count=len(flat))
+        starts, lengths, columns, counts = self._unit_columns(list(local))
+        batch_columns, hashed_columns = compact_columns(columns, self.column_slot)
+        per_post, pair_post, pair_first, pair_value = block_pass(
+            indptr,
+            unit_ids,
+            starts,
+            lengths,
+            batch_columns,
+            counts,
+            self.idf[hashed_columns],
+            self.coef[hashed_columns],
+            self.sublinear,
+            self.norm == "l2",
+            attribute,
+            np.zeros(len(hashed_columns)),
+            len(local),
         )
-        post_units.sum_duplicates()
-        store = self.store
-        unit_lengths = store.lengths[distinct]
-        gathered = _expand(store.starts[distinct], unit_lengths)
-        unit_columns = sp.csr_matrix(
-            (store.counts[gathered], store.columns[gathered], np.r_[0, np.cumsum(unit_lengths)]),
-            shape=(len(distinct), self.n_features),
-        )
-        # A product of CSR matrices has no duplicate entries; sorting is only needed for the
-        # attribution lookups below.
-        counts = sp.csr_matrix(post_units @ unit_columns)
-        if attribute:
-            counts.sort_indices()
-
-        # TF-IDF exactly as TfidfTransformer.transform: sublinear tf, idf, row L2 norm.
-        values = counts.data.copy()
-        if self.sublinear:
-            np.log(values, values)
-            values += 1.0
-        values *= self.idf[counts.indices]
-        rows_of = np.repeat(np.arange(n), np.diff(counts.indptr))
-        if self.norm == "l2":
-            norms = np.sqrt(np.bincount(rows_of, weights=values**2, minlength=n))
-            norms[norms == 0.0] = 1.0
-            values /= norms[rows_of]
-        contrib = values * self.coef[counts.indices]
-        per_post = np.bincount(rows_of, weights=contrib, minlength=n)
         if not attribute:
             return per_post, None
-
-        # Attribution: a column's contribution is shared equally among its occurrences in
-        # the post; each (post, unit) pair collects the shares of the columns it produced.
-        pairs = post_units.tocoo()
-        lens = unit_lengths[pairs.col]
-        pair_of_entry = np.repeat(np.arange(len(pairs.row)), lens)
-        entry = _expand(unit_columns.indptr[pairs.col], lens)
-        post_keys = rows_of.astype(np.int64) * self.n_features + counts.indices
-        entry_keys = (
-            pairs.row[pair_of_entry].astype(np.int64) * self.n_features
-            + unit_columns.indices[entry]
-        )
-        per_occurrence = contrib / counts.data
-        found = per_occurrence[np.searchsorted(post_keys, entry_keys)]
-        shares = np.bincount(
-            pair_of_entry, weights=unit_columns.data[entry] * found, minlength=len(pairs.row)
-        )
         return per_post, BlockContributions(
-            kind=self.kind,
-            post=pairs.row.astype(np.int64),
-            unit_index=first[pairs.col],
-            names=flat,
-            value=pairs.data * shares,
+            kind=self.kind, post=pair_post, unit_index=pair_first, names=flat, value=pair_value
         )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from monitor.model.compiled import Forward
+from monitor.model.kernel import select_top
 
 KINDS = ("term", "raw", "feature")
 _EPS = 1e-9
@@ -71,52 +72,35 @@ def explain_batch(forward: Forward, surface_names: Sequence[str], top_k: int) ->
     """Return one :class:`Explanation` per post of ``forward`` with at most ``top_k`` items
     on each side; items with a zero weight are left out.
 
-    All items of the batch are sorted at once by (post, weight) and the kept ones are chosen
-    with array operations; only those are turned into labels, kind by kind.
+    The items are chosen by a compiled pass over all items of the batch; only the chosen
+    ones are turned into labels.
     """
     n = len(forward.decision)
     n_surface = len(surface_names)
     sources = list(forward.blocks)
     posts = [block.post for block in sources] + [np.repeat(np.arange(n), n_surface)]
     values = [block.value for block in sources] + [forward.surface_contrib.ravel()]
-    kind = np.concatenate([np.full(len(v), k, dtype=np.int64) for k, v in enumerate(values)])
+    source = np.concatenate([np.full(len(v), k, dtype=np.int64) for k, v in enumerate(values)])
     position = np.concatenate([np.arange(len(v)) for v in values])
-    post = np.concatenate(posts)
     value = np.concatenate(values)
-    order = np.lexsort((value, post))
-    post, value, kind, position = post[order], value[order], kind[order], position[order]
-    bounds = np.searchsorted(post, np.arange(n + 1))
-    index = np.arange(len(post))
-    # Per post the first top_k items are the most negative, the last top_k the most positive.
-    down = np.flatnonzero((index - bounds[post] < top_k) & (value < -_EPS))
-    up = np.flatnonzero((bounds[post + 1] - 1 - index < top_k) & (value > _EPS))
-    up = up[np.lexsort((-up, post[up]))]  # strongest first within each post
-    feature_labels = [f"feature:{name}" for name in surface_names]
+    chosen, n_up, n_down = select_top(np.concatenate(posts), value, n, top_k, _EPS)
 
-    def pairs(chosen: np.ndarray) -> list[tuple[str, float]]:
-        labels = np.empty(len(chosen), dtype=object)
-        kinds, positions = kind[chosen], position[chosen]
-        for k in range(len(sources) + 1):
-            mask = kinds == k
-            if not mask.any():
-                continue
-            at = positions[mask]
-            if k == len(sources):
-                labels[mask] = [feature_labels[p % n_surface] for p in at.tolist()]
-            else:
-                block = sources[k]
-                prefix, names = block.kind + ":", block.names
-                labels[mask] = [prefix + names[i] for i in block.unit_index[at].tolist()]
-        weights = np.round(value[chosen], 4).tolist()
-        return list(zip(labels.tolist(), weights, strict=True))
-
-    down_pairs, up_pairs = pairs(down), pairs(up)
-    down_bounds = np.searchsorted(post[down], np.arange(n + 1)).tolist()
-    up_bounds = np.searchsorted(post[up], np.arange(n + 1)).tolist()
-    return [
-        Explanation(
-            up=up_pairs[up_bounds[p] : up_bounds[p + 1]],
-            down=down_pairs[down_bounds[p] : down_bounds[p + 1]],
-        )
-        for p in range(n)
+    chosen_source, chosen_position = source[chosen], position[chosen]
+    name_index = chosen_position % max(n_surface, 1)  # right for features; blocks below
+    for k, block in enumerate(sources):
+        mask = chosen_source == k
+        name_index[mask] = block.unit_index[chosen_position[mask]]
+    prefixes = [block.kind + ":" for block in sources] + ["feature:"]
+    names = [block.names for block in sources] + [surface_names]
+    labels = [
+        prefixes[k] + names[k][i]
+        for k, i in zip(chosen_source.tolist(), name_index.tolist(), strict=True)
     ]
+    items = list(zip(labels, np.round(value[chosen], 4).tolist(), strict=True))
+    explanations = []
+    start = 0
+    for ups, downs in zip(n_up.tolist(), n_down.tolist(), strict=True):
+        middle, end = start + ups, start + ups + downs
+        explanations.append(Explanation(up=items[start:middle], down=items[middle:end]))
+        start = end
+    return explanations

@@ -13,7 +13,7 @@ from monitor.model import compiled as compiled_module
 from monitor.model.compiled import CompiledModel, char_wb_grams, word_units
 from monitor.model.estimator import ModelParams, build_estimator, build_prehashed_estimator
 from monitor.model.estimator import hash_frame as hash_rows
-from monitor.model.inputs import model_input_from_raw
+from monitor.model.inputs import RAW_COLUMN, model_input_from_raw
 from monitor.model.persist import ModelFileError
 from monitor.text import FEATURE_NAMES
 from tests.model.conftest import SMALL_PARAMS, TrainedModel
@@ -146,3 +146,38 @@ def test_an_estimator_of_another_layout_is_refused(trained: TrainedModel) -> Non
     estimator = build_estimator(ModelParams(), FEATURE_NAMES, ["a", "b"])
     with pytest.raises(ModelFileError, match="layout"):
         CompiledModel(estimator)
+
+
+def test_each_word_collects_the_shares_of_its_char_grams(trained: TrainedModel) -> None:
+    """Reference attribution built from scikit-learn's own char block output: a column's
+    contribution is split evenly over its occurrences in the post, and every distinct word
+    of a post is one item holding the shares of all its occurrences."""
+    estimator = trained.result.estimator
+    assert estimator is not None
+    compiled = CompiledModel(estimator)
+    raw_block = compiled.blocks[1]
+    texts = ["kata kata kata kata", "VIRAL!! anan banana anan", *trained.data.texts[:8]]
+    frame = model_input_from_raw(texts)
+    forward = compiled.forward_frame(frame)
+    features = estimator.calibrated_classifiers_[0].estimator.named_steps["features"]
+    tfidf = features.named_transformers_["char"].transform(frame[RAW_COLUMN])
+    raw = next(block for block in forward.blocks if block.kind == "raw")
+    items = {(int(p), u): v for p, u, v in zip(raw.post, raw.unit, raw.value, strict=True)}
+    assert len(items) == len(raw.value)  # one item per distinct word of a post
+    for post, text in enumerate(texts):
+        row = tfidf.getrow(post)
+        contribution = dict(zip(row.indices, row.data * raw_block.coef[row.indices], strict=True))
+        columns_of = {}
+        for word in set(text.split()):
+            hashed = raw_block._hash([word])
+            columns_of[word] = hashed.indices.repeat(hashed.data.astype(int))
+        occurrences: dict[int, int] = {}
+        for word in text.split():
+            for column in columns_of[word]:
+                occurrences[column] = occurrences.get(column, 0) + 1
+        for word in set(text.split()):
+            expected = text.split().count(word) * sum(
+                contribution.get(c, 0.0) / occurrences[c] for c in columns_of[word]
+            )
+            assert items[(post, word)] == pytest.approx(expected, abs=1e-12), (text, word)
+    assert (raw_block.column_slot == -1).all()  # the compiled pass leaves its map cleared
