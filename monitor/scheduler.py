@@ -22,6 +22,22 @@ PROCESS_JOB_ID = "process"
 RESYNC_SECONDS = 30
 
 
+class _OverlapNoticeFilter(logging.Filter):
+    """Drops APScheduler's warning that a run was skipped because the previous one of the
+    same job is still going.
+
+    Every job here has ``max_instances=1`` on purpose: a processing run that outlasts its
+    interval (the first one loads the model) must not start a second one. The warning
+    would report that design as a fault, every two seconds, in the operator's terminal.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_OVERLAP_FILTER = _OverlapNoticeFilter()
+
+
 def source_trigger(source: SourceRow) -> BaseTrigger:
     """The source's cron expression if it has one, else its interval."""
     if source.cron:
@@ -73,6 +89,7 @@ def sync_jobs(scheduler: BackgroundScheduler, runtime: Runtime) -> None:
 
 def build_scheduler(runtime: Runtime) -> BackgroundScheduler:
     """A scheduler with a fetch job per enabled source and the processing job."""
+    logging.getLogger("apscheduler.scheduler").addFilter(_OVERLAP_FILTER)  # idempotent
     scheduler = BackgroundScheduler(
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={"misfire_grace_time": 30},
