@@ -164,7 +164,9 @@ def lookup(
                 known_case_id=known_case,
                 id=fid,
             )
-    return {key: [fingerprints[fid] for fid in fids] for key, fids in by_key.items()}
+    # map() rather than a nested comprehension: this runs for every band key of a batch.
+    fingerprint_of = fingerprints.__getitem__
+    return {key: list(map(fingerprint_of, fids)) for key, fids in by_key.items()}
 
 
 def case_states(session: Session, case_ids: Iterable[int]) -> dict[int, CaseState]:

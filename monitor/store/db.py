@@ -21,12 +21,19 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and patience on a busy file."""
+    """WAL for concurrent readers, enforced foreign keys, and patience on a busy file.
+
+    The page cache (32 MiB per connection instead of SQLite's 2 MiB) and a 256 MiB memory
+    map keep the claim index's band lookups out of read system calls once the store outgrows
+    a few megabytes; the clustering step slowed down with the store's size without them.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA cache_size=-32768")
+    cursor.execute("PRAGMA mmap_size=268435456")
     cursor.close()
 
 
