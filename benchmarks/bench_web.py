@@ -5,6 +5,8 @@ Generates (once, then reuses) 1,000,000 posts and 50,000 cases with
 schema of the PostgreSQL ``test`` database, then requests pages through the real app
 (in-process ASGI client, logged in through the login form) and prints p50/p95/max per
 page kind and backend. Target: p95 under 200 ms for the queue and for case pages.
+The indented rows are the tails inside those figures, shown on their own: text
+searches, and the 10 largest cases (the viral ones), first and later pages of posts.
 
 Examples::
 
@@ -38,6 +40,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.web_data import PASSWORD, Sizes, existing_size, generate  # noqa: E402
 from monitor.config import Settings  # noqa: E402
+from monitor.review.case_view import POSTS_PER_PAGE  # noqa: E402
 from monitor.store.cases import CaseRow  # noqa: E402
 from monitor.store.db import Database  # noqa: E402
 from monitor.web.app import create_app  # noqa: E402
@@ -144,6 +147,18 @@ async def _time(client: httpx.AsyncClient, paths: Sequence[str]) -> list[float]:
     return millis
 
 
+def _later_pages(rng: random.Random, cases: Sequence[tuple[int, int]], count: int) -> list[str]:
+    """``count`` case pages of ``cases`` (id, posts) showing a random page of posts after the
+    first (a reviewer paging through a viral case), the last page among them."""
+    paths = []
+    for i in range(count):
+        case_id, posts = cases[i % len(cases)]
+        last = max(1, -(-posts // POSTS_PER_PAGE))
+        page = last if i < len(cases) else rng.randint(min(2, last), last)
+        paths.append(f"/cases/{case_id}?posts_page={page}")
+    return paths
+
+
 async def measure(db: Database, backend: str, requests: int, seed: int) -> list[Timing]:
     """Time the queue and case pages through the app over ``db``."""
     rng = random.Random(seed)
@@ -159,9 +174,12 @@ async def measure(db: Database, backend: str, requests: int, seed: int) -> list[
             await _login(central, "reviewer@bench.test")
             await _login(regional, "humas17@bench.test")  # Jawa Barat
             with db.session() as session:
-                top = session.scalars(
-                    select(CaseRow.id).order_by(CaseRow.post_count.desc()).limit(10)
+                largest = session.execute(
+                    select(CaseRow.id, CaseRow.post_count)
+                    .order_by(CaseRow.post_count.desc())
+                    .limit(10)
                 ).all()
+                top = [case_id for case_id, _posts in largest]
                 last = int(session.scalar(select(func.max(CaseRow.id))) or 1)
             cases = [f"/cases/{rng.randint(1, last)}" for _ in range(requests)]
             cases[: len(top)] = [f"/cases/{case_id}" for case_id in top]
@@ -189,6 +207,11 @@ async def measure(db: Database, backend: str, requests: int, seed: int) -> list[
                     backend,
                     "  of which: 10 largest",
                     await _time(central, [f"/cases/{case_id}" for case_id in top] * 2),
+                ),
+                Timing(
+                    backend,
+                    "  10 largest, later pages",
+                    await _time(central, _later_pages(rng, largest, 20)),
                 ),
             ]
     return timings

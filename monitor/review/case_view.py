@@ -146,6 +146,31 @@ def post_views(session: Session, posts: list[PostRow]) -> list[PostView]:
     return views
 
 
+def case_posts(session: Session, case_id: int, page: int) -> list[PostRow]:
+    """Page ``page`` (from 1, POSTS_PER_PAGE a page) of the case's posts.
+
+    Most engagement (likes + shares + comments) first, ties by post id. The page's ids
+    come from the ``(case_id, engagement DESC, post_id)`` index of ``case_posts`` alone,
+    so a viral case with tens of thousands of posts costs one short index walk, not a
+    join and sort of all its posts; only the page's posts are read.
+    """
+    window = (
+        select(CasePostRow.post_id, CasePostRow.engagement)
+        .where(CasePostRow.case_id == case_id)
+        .order_by(CasePostRow.engagement.desc(), CasePostRow.post_id)
+        .offset((max(1, page) - 1) * POSTS_PER_PAGE)
+        .limit(POSTS_PER_PAGE)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(PostRow)
+            .join(window, window.c.post_id == PostRow.id)
+            .order_by(window.c.engagement.desc(), window.c.post_id)
+        )
+    )
+
+
 def build_case_view(
     session: Session,
     user: UserRow,
@@ -166,16 +191,7 @@ def build_case_view(
     )
     pages = max(1, -(-posts_total // POSTS_PER_PAGE))
     posts_page = min(max(1, posts_page), pages)
-    posts = list(
-        session.scalars(
-            select(PostRow)
-            .join(CasePostRow, CasePostRow.post_id == PostRow.id)
-            .where(CasePostRow.case_id == case.id)
-            .order_by((PostRow.likes + PostRow.shares + PostRow.comments).desc(), PostRow.id)
-            .offset((posts_page - 1) * POSTS_PER_PAGE)
-            .limit(POSTS_PER_PAGE)
-        )
-    )
+    posts = case_posts(session, case.id, posts_page)
     views = post_views(session, posts)
     top = max(
         (v for v in views if v.score is not None),

@@ -213,7 +213,8 @@ def query_queue(
     """One page of the queue for ``user``: only cases they may see, filtered and sorted.
 
     With ``count_limit`` the cases are counted only up to that many (``total_capped`` says
-    when there are more): counting a whole large queue costs more than showing a page.
+    when there are more): counting a whole large queue costs more than showing a page. A
+    text search (``filters.q``) is always counted exactly.
     """
     now = now or utcnow()
     sort = sort if sort in SORTS else "priority"
@@ -221,17 +222,18 @@ def query_queue(
     page = max(1, page)
     clauses = filter_clauses(session, user, filters, settings, now)
     window = queue_statement(clauses, sort).offset((page - 1) * per_page).limit(per_page + 1)
-    if filters.q and filters.q.strip():
-        # A text search reads every title anyway: count in the same pass, not a second one.
-        found = session.execute(window.add_columns(func.count().over())).all()
-        rows = [row[0] for row in found]
-        total = int(found[0][1]) if found else _count(session, clauses, None)
-        count_limit = None
-    else:
-        total = _count(session, clauses, count_limit)
-        rows = list(session.scalars(window))
+    rows = list(session.scalars(window))
     has_next = len(rows) > per_page
     rows = rows[:per_page]
+    if filters.q and filters.q.strip():
+        # Searches are counted exactly: how many claims mention the words is the answer.
+        # Counted apart from the page (not with count(*) OVER () in the page's query):
+        # that window function made PostgreSQL walk the priority index over every case
+        # instead of asking the title trigram index for the few matches.
+        count_limit = None
+    # When the whole result is on the first page there is nothing left to count.
+    whole = page == 1 and not has_next
+    total = len(rows) if whole else _count(session, clauses, count_limit)
     capped = count_limit is not None and total > count_limit
     if capped:
         total = max(count_limit or 0, (page - 1) * per_page + len(rows) + int(has_next))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from monitor.store.base import Base, BigId, JsonData, UTCDateTime, utcnow
 
 #: Review workflow states. Transitions are enforced by the workflow module, not the table.
 CASE_STATUSES = ("new", "in_review", "draft", "approved", "published", "dismissed")
+#: Indexes migrations create on PostgreSQL only, outside the table metadata: the trigram
+#: index of the queue's text search (an operator class SQLite has no equivalent of).
+POSTGRES_ONLY_INDEXES = frozenset({"ix_cases_title_trgm"})
 
 
 class CaseRow(Base):
@@ -57,3 +60,17 @@ class CasePostRow(Base):
     )
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The post's likes + shares + comments, copied here so a case's posts can be listed
+    #: most-engaging first from one index, without reading every member post. Written by
+    #: the database itself (triggers of migration 0004 on both backends, on insert into
+    #: this table and on a change of the post's counts): writers never set it.
+    engagement: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+# The case page's order: most engagement first, ties by post id (see case_view.case_posts).
+Index(
+    "ix_case_posts_case_id_engagement",
+    CasePostRow.case_id,
+    CasePostRow.engagement.desc(),
+    CasePostRow.post_id,
+)

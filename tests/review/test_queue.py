@@ -127,3 +127,29 @@ def test_a_capped_count_still_pages_to_the_end(db: Database, world: World) -> No
         assert page(3) == (5, True, False, 1)
         exact = query_queue(session, user, QueueFilters(status="all"), SETTINGS, count_limit=10)
         assert (exact.total, exact.total_capped, exact.has_next) == (5, False, False)
+
+
+def test_a_search_is_counted_exactly_on_every_page(db: Database, world: World) -> None:
+    c = world.cases
+    with db.session() as session:
+        user = session.get(UserRow, world.users["reviewer"])
+        assert user is not None
+
+        def page(q: str, number: int) -> tuple[list[int], int, bool, bool]:
+            result = query_queue(
+                session,
+                user,
+                QueueFilters(q=q),
+                SETTINGS,
+                page=number,
+                per_page=1,
+                count_limit=1,
+            )
+            ids = [item.case.id for item in result.items]
+            return ids, result.total, result.total_capped, result.has_next
+
+        assert page("vaksin palsu", 1) == ([c["jabar"]], 2, False, True)
+        assert page("vaksin palsu", 2) == ([c["xss"]], 2, False, False)
+        assert page("vaksin palsu", 3) == ([], 2, False, False)
+        assert page("jayapura", 1) == ([c["papua"]], 1, False, False)
+        assert page("tidak ada", 1) == ([], 0, False, False)
