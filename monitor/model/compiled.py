@@ -208,12 +208,10 @@ class _HashedBlock:
         if self.grams_of is _single_gram:
             # A word n-gram is one column: hashing it again (~0.1 µs) is cheaper than looking
             # it up in a large cache, whose misses dominate on ever-new n-grams.
-            hashes = np.fromiter(map(murmurhash3_32, distinct), dtype=np.int64, count=len(distinct))
-            columns = (np.abs(hashes) % self.n_features).astype(np.int32)
             return (
                 np.arange(len(distinct), dtype=np.int64),
                 np.ones(len(distinct), dtype=np.int64),
-                columns,
+                self._columns_of(distinct).astype(np.int32),
                 np.ones(len(distinct), dtype=np.float64),
             )
         store_ids = self._store_ids(distinct)
@@ -223,6 +221,11 @@ class _HashedBlock:
             store.starts[store_ids], lengths, store.columns, store.counts
         )
         return starts, lengths, columns, counts
+
+    def _columns_of(self, grams: list[str]) -> np.ndarray:
+        """The hashed column of each n-gram, by scikit-learn's hasher rule (see :meth:`_hash`)."""
+        hashes = np.fromiter(map(murmurhash3_32, grams), dtype=np.int64, count=len(grams))
+        return np.abs(hashes) % self.n_features
 
     def _hash(self, units: list[str]) -> sp.csr_matrix:
         """Hashed n-gram counts of each unit, one row per unit: FeatureHasher's output.
@@ -239,11 +242,10 @@ class _HashedBlock:
             grams = list(map(self.grams_of, units))
             lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(units))
             flat_grams = list(chain.from_iterable(grams))
-        hashes = np.fromiter(map(murmurhash3_32, flat_grams), dtype=np.int64, count=len(flat_grams))
         indptr = np.zeros(len(units) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         hashed = sp.csr_matrix(
-            (np.ones(len(flat_grams)), np.abs(hashes) % self.n_features, indptr),
+            (np.ones(len(flat_grams)), self._columns_of(flat_grams), indptr),
             shape=(len(units), self.n_features),
         )
         hashed.sum_duplicates()  # a gram repeated inside a unit counts twice, as in sklearn
@@ -276,8 +278,6 @@ class _HashedBlock:
             self.sublinear,
             self.norm == "l2",
             attribute,
-            np.zeros(len(hashed_columns)),
-            len(local),
         )
         if not attribute:
             return per_post, None

@@ -34,15 +34,12 @@ def block_pass(
     sublinear: bool,
     l2_norm: bool,
     attribute: bool,
-    scratch: np.ndarray,
-    n_units: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Score the posts of one feature block.
 
     Post ``p`` consists of the units ``unit_ids[indptr[p]:indptr[p + 1]]``; unit ``u`` owns
     the hashed columns ``columns[starts[u] : starts[u] + lengths[u]]`` with their counts.
-    ``scratch`` is a float64 array of the block's width, all zeros, and is left all zeros;
-    ``n_units`` bounds the unit ids.
+    Columns are numbered ``0 .. len(idf) - 1`` (see :func:`compact_columns`).
 
     Returns ``(per_post, pair_post, pair_first, pair_value)``: each post's contribution to
     the decision value and, with ``attribute``, one entry per distinct unit of each post
@@ -63,7 +60,8 @@ def block_pass(
     pair_post = np.empty(n_items, dtype=np.int64)
     pair_first = np.empty(n_items, dtype=np.int64)
     pair_value = np.empty(n_items)
-    slot = np.full(n_units if attribute else 0, -1, dtype=np.int64)
+    scratch = np.zeros(len(idf))  # one post's row; every post leaves it zeroed again
+    slot = np.full(len(starts) if attribute else 0, -1, dtype=np.int64)
     n_pairs = 0
     for p in range(n_posts):
         lo, hi = indptr[p], indptr[p + 1]
