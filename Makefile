@@ -4,7 +4,9 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# The stamp changes with anything that changes the install, the C extension's source included.
+BUILD_INPUTS := pyproject.toml setup.py $(wildcard monitor/text/*.c)
+STAMP  := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | sha1sum | cut -c1-12)
 
 .PHONY: run test lint typecheck pytest bench format clean install
 
@@ -13,7 +15,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+$(STAMP): $(BIN)/python $(BUILD_INPUTS)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -47,4 +49,4 @@ format: $(STAMP)
 	$(BIN)/ruff format monitor tests benchmarks
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build monitor/text/_cstem*.so

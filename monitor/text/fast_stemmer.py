@@ -17,14 +17,51 @@ Why it is faster on words it has not seen (Sastrawi spends 0.2-1 ms on each such
 The control flow (visitor order, the dictionary checks after every visitor, the "stop" flag
 of short words, the precedence adjustment and ECS "loop pengembalian akhiran", including its
 quirks) is kept step for step; comments point at the Sastrawi class each part mirrors.
+
+Compiled path: when the optional C extension :mod:`monitor.text._cstem` was built (see
+``setup.py``), :meth:`FastStemmer.stem_word` hands it every word made of lowercase ASCII
+letters -- all the words the normalizer's stemmer computes -- and keeps this module's Python
+code, the reference, for everything else (reduplicated words, digits, very long words).
+``PANTAU_PURE_PYTHON=1`` in the environment at import time disables the extension (for
+comparisons and as an escape hatch);
+:data:`C_STEMMER_AVAILABLE` tells which path is active.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Callable, Iterable
+from types import ModuleType
+
+LOG = logging.getLogger(__name__)
 
 _Rule = Callable[[str], "str | None"]
+
+PURE_PYTHON_ENV = "PANTAU_PURE_PYTHON"
+
+
+def pure_python_requested() -> bool:
+    """Whether ``PANTAU_PURE_PYTHON`` asks for the pure-Python stemmer (any value but "" or 0)."""
+    return os.environ.get(PURE_PYTHON_ENV, "").strip() not in ("", "0")
+
+
+def _load_extension() -> ModuleType | None:
+    """The compiled stemmer module, or ``None`` if disabled or not built."""
+    if pure_python_requested():
+        return None
+    try:
+        from monitor.text import _cstem
+    except ImportError as error:  # optional: no compiler at install time, or a stale build
+        LOG.debug("C stemmer unavailable, using the Python one: %s", error)
+        return None
+    return _cstem
+
+
+_CSTEM = _load_extension()
+# True when FastStemmer stems lowercase ASCII words with the compiled extension.
+C_STEMMER_AVAILABLE = _CSTEM is not None
 
 _CONSONANTS = "bcdfghjklmnpqrstvwxyz"
 
@@ -119,7 +156,9 @@ _PREFIX_GROUPS: list[tuple[str, list[_Rule]]] = [
     ),
     ("ber", [_group_rule(rf"^ber({_C})([a-z])(.*)", _unless_er(3, 1, 2, 3))]),
     ("ber", [_group_rule(rf"ber({_C})([a-z])er([aiueo])(.*)", _not_r(1, 1, 2, "er", 3, 4))]),
-    ("belajar", [_exact("belajar", "ajar")]),
+    # "bel", not "belajar": required letters are matched against a word's first _KEY_LENGTH
+    # letters, so with the longer requirement rule 4 never ran (belajar gave "bajar").
+    ("bel", [_exact("belajar", "ajar")]),
     ("be", [_group_rule(r"be([bcdfghjklmnpqstvwxyz])(er" + _C + r")(.*)$", _cat(1, 2, 3))]),
     (
         "ter",
@@ -332,10 +371,23 @@ def sastrawi_dictionary() -> frozenset[str]:
 class FastStemmer:
     """Drop-in, output-identical replacement for Sastrawi's ``Stemmer`` (see module doc)."""
 
-    def __init__(self, dictionary: Iterable[str] | None = None) -> None:
+    def __init__(self, dictionary: Iterable[str] | None = None, *, compiled: bool = True) -> None:
+        """Use Sastrawi's dictionary unless ``dictionary`` is given.
+
+        ``compiled=False`` keeps this instance on the pure-Python path even when the C
+        extension is available (the tests compare the two paths this way).
+        """
         self.dictionary: frozenset[str] = (
             sastrawi_dictionary() if dictionary is None else frozenset(dictionary)
         )
+        self._compiled = (
+            _CSTEM.CStemmer(self.dictionary) if compiled and _CSTEM is not None else None
+        )
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this instance stems lowercase ASCII words with the C extension."""
+        return self._compiled is not None
 
     # --- Sastrawi.Stemmer.Stemmer -------------------------------------------------------
     def stem(self, text: str) -> str:
@@ -347,7 +399,7 @@ class FastStemmer:
         """Stem one already-normalized word (``[a-z0-9-]`` only, as Sastrawi passes it)."""
         if "-" in word and self._is_plural(word):
             return self._stem_plural_word(word)
-        return stem_singular(word, self.dictionary)
+        return self.stem_singular_word(word)
 
     @staticmethod
     def _is_plural(word: str) -> bool:
@@ -366,15 +418,20 @@ class FastStemmer:
         if suffix in _PLURAL_SUFFIXES and match:
             words[0] = match.group(1)
             words[1] = match.group(2) + "-" + suffix
-        dictionary = self.dictionary
-        root1 = stem_singular(words[0], dictionary)
-        root2 = stem_singular(words[1], dictionary)
-        if words[1] not in dictionary and root2 == words[1]:
-            root2 = stem_singular("me" + words[1], dictionary)
+        singular = self.stem_singular_word
+        root1 = singular(words[0])
+        root2 = singular(words[1])
+        if words[1] not in self.dictionary and root2 == words[1]:
+            root2 = singular("me" + words[1])
         return root1 if root1 == root2 else plural
 
     def stem_singular_word(self, word: str) -> str:
         """Return the stem of a word without reduplication (``Context.execute``)."""
+        if self._compiled is not None:
+            # The extension answers None for anything but [a-z]{0,MAX_WORD_LENGTH}.
+            stem: str | None = self._compiled.stem_word(word)
+            if stem is not None:
+                return stem
         return stem_singular(word, self.dictionary)
 
 

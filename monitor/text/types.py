@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Bump whenever the output of ``normalize`` changes for some input; model cards record it.
-NORMALIZER_VERSION = "1.0.0"
+NORMALIZER_VERSION = "1.0.1"
 
 # What each feature is (all floats):
 #   char_count         length of the raw post in characters
