@@ -27,7 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import murmurhash3_32
 
-from monitor.model.estimator import WORD_PATTERN
+from monitor.model.estimator import WORD_PATTERN, ClipToTrainingRange, ColumnSelector
 from monitor.model.inputs import NORMALIZED_COLUMN, RAW_COLUMN
 from monitor.model.kernel import block_pass, compact_columns, gather_units
 from monitor.model.persist import ModelFileError
@@ -302,7 +302,10 @@ class CompiledModel:
         steps = pipeline.named_steps
         features, select, clf = steps.get("features"), steps.get("select"), steps.get("clf")
         _require(isinstance(features, ColumnTransformer), "no 'features' ColumnTransformer")
-        _require(isinstance(select, VarianceThreshold), "no 'select' VarianceThreshold")
+        # Models before 2026.11.27 select with a plain VarianceThreshold; both have a mask.
+        _require(
+            isinstance(select, ColumnSelector | VarianceThreshold), "no 'select' column selector"
+        )
         _require(isinstance(clf, LogisticRegression), "no 'clf' LogisticRegression")
         self.calibrator = calibrated[0].calibrators[0]
         self.intercept = float(clf.intercept_[0])
@@ -367,6 +370,12 @@ class CompiledModel:
         n_surface = len(self.surface_names)
         self.surface_mean = np.asarray(scaler.mean_ if scaler.with_mean else np.zeros(n_surface))
         self.surface_scale = np.asarray(scaler.scale_ if scaler.with_std else np.ones(n_surface))
+        # Models before 2026.11.27 have no clip step: their range is unbounded.
+        clip = surface.named_steps.get("clip")
+        _require(clip is None or isinstance(clip, ClipToTrainingRange), "surface clip step")
+        _require(list(surface.named_steps)[-1] == ("clip" if clip else "scale"), "surface steps")
+        self.surface_low = np.asarray(clip.low_ if clip else np.full(n_surface, -np.inf))
+        self.surface_high = np.asarray(clip.high_ if clip else np.full(n_surface, np.inf))
         self.surface_coef = coef[slices["surface"]]
 
     def forward(
@@ -385,6 +394,7 @@ class CompiledModel:
         term_total, term_parts = self.blocks[0].forward(normalized, attribute=attribute)
         raw_total, raw_parts = self.blocks[1].forward(raw, attribute=attribute)
         scaled = (np.log1p(np.maximum(surface, 0.0)) - self.surface_mean) / self.surface_scale
+        scaled = np.clip(scaled, self.surface_low, self.surface_high)
         surface_contrib = scaled * self.surface_coef[np.newaxis, :]
         decision = term_total + raw_total + surface_contrib.sum(axis=1) + self.intercept
         probability = np.asarray(self.calibrator.predict(decision), dtype=np.float64)

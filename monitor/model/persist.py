@@ -27,6 +27,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "builtins.str",
     "builtins.tuple",
     "numpy.dtype",
+    "monitor.model.estimator.ClipToTrainingRange",
+    "monitor.model.estimator.ColumnSelector",
     "numpy.float32",
     "numpy.float64",
     "numpy.int32",

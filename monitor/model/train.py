@@ -19,7 +19,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from threadpoolctl import threadpool_limits
 
 from monitor.model.dataset import LabelledData
-from monitor.model.estimator import ModelParams, build_estimator, hash_frame
+from monitor.model.estimator import ModelParams, build_estimator, hash_frame, topic_spread_mask
 from monitor.model.grouping import merge_groupings, near_duplicate_groups
 from monitor.model.inputs import NORMALIZED_COLUMN, build_model_input
 from monitor.model.metrics import ThresholdChoice, choose_threshold, evaluate_predictions
@@ -146,6 +146,8 @@ def _train_model(
     n_surface = len(feature_names)
     notes: list[str] = []
 
+    # Known topics feed the topic-spread filter; unknown ones count towards no topic.
+    known_topics = np.asarray(data.topics, dtype=object)
     duplicates = near_duplicate_groups(frame[NORMALIZED_COLUMN].tolist())
     has_claims = any(g is not None for g in data.claim_groups)
     claim_groups = merge_groupings(data.claim_groups, [f"dup{d}" for d in duplicates.tolist()])
@@ -170,6 +172,7 @@ def _train_model(
         config.folds,
         config.params,
         n_surface,
+        topics=known_topics,
         n_jobs=config.n_jobs,
         on_fold=fold_progress(f"{primary} folds"),
     )
@@ -205,6 +208,7 @@ def _train_model(
             config.topic_folds,
             config.params,
             n_surface,
+            topics=known_topics,
             n_jobs=config.n_jobs,
             on_fold=fold_progress("topic folds"),
         )
@@ -230,7 +234,14 @@ def _train_model(
         if progress:
             progress("time split", 0, 1)
         predicted = fit_predict(
-            hashed, y, split.train_index, split.test_index, claim_groups, config.params, n_surface
+            hashed,
+            y,
+            split.train_index,
+            split.test_index,
+            claim_groups,
+            config.params,
+            n_surface,
+            known_topics,
         )
         if progress:
             progress("time split", 1, 1)
@@ -255,7 +266,8 @@ def _train_model(
     if fit_final:
         if progress:
             progress("final fit", 0, 1)
-        estimator = build_estimator(config.params, feature_names, claim_groups)
+        allowed = topic_spread_mask(hashed, known_topics, config.params, n_surface)
+        estimator = build_estimator(config.params, feature_names, claim_groups, allowed)
         estimator.fit(frame, y)
         if progress:
             progress("final fit", 1, 1)

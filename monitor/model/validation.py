@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from monitor.model.estimator import ModelParams, build_prehashed_estimator
+from monitor.model.estimator import ModelParams, build_prehashed_estimator, topic_spread_mask
 from monitor.model.grouping import assign_group_folds, fold_splits
 from monitor.model.metrics import choose_threshold
 
@@ -36,8 +36,12 @@ def fit_predict(
     calibration_groups: np.ndarray,
     params: ModelParams,
     n_surface: int,
+    topics: np.ndarray | None = None,
 ) -> np.ndarray:
     """Fit on ``train`` rows of :func:`hash_frame` output; return ``test`` hoax probabilities.
+
+    ``topics`` (one per row, ``None`` where unknown) feed the topic-spread filter, computed
+    from the training rows only.
 
     BLAS and OpenMP are limited to one thread here too, because with ``n_jobs > 1`` this
     runs in a worker process that does not inherit the caller's limits.
@@ -48,7 +52,10 @@ def fit_predict(
     if len(np.unique(y[train])) < 2:
         raise ValidationError("a training fold holds only one class")
     with threadpool_limits(limits=1):
-        estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train])
+        allowed = None
+        if topics is not None:
+            allowed = topic_spread_mask(hashed[train], topics[train], params, n_surface)
+        estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train], allowed)
         estimator.fit(hashed[train], y[train])
         return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
 
@@ -81,6 +88,7 @@ def cross_validate(
     params: ModelParams,
     n_surface: int,
     *,
+    topics: np.ndarray | None = None,
     n_jobs: int = 1,
     on_fold: FoldCallback | None = None,
 ) -> CrossValidation:
@@ -93,7 +101,7 @@ def cross_validate(
     splits = fold_splits(fold_ids)
     probabilities = np.full(len(y), np.nan)
     jobs = (
-        delayed(fit_predict)(hashed, y, train, test, calibration_groups, params, n_surface)
+        delayed(fit_predict)(hashed, y, train, test, calibration_groups, params, n_surface, topics)
         for train, test in splits
     )
     results: Iterator[np.ndarray] = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
