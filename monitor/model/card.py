@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.model.dataset import LoadOptions
+from monitor.model.estimator import ModelParams
 from monitor.model.persist import save_estimator
 from monitor.model.registry import (
     CARD_JSON,
@@ -55,6 +56,23 @@ def _display_path(path: str) -> str:
         return path
 
 
+def describe_estimator(params: ModelParams, *, topic_filter: bool) -> str:
+    """One line saying what the estimator is, as the card records it."""
+    ngrams = (
+        f"n-grams used in at least {params.min_topic_fraction:.0%} of the training topics"
+        if topic_filter
+        else "every n-gram seen in training (no topic filter: too few topics)"
+    )
+    surface = "log1p+scaled surface features" + (
+        ", clipped to their training range" if params.clip_surface else ""
+    )
+    return (
+        "CalibratedClassifierCV(method=sigmoid, ensemble=False) over a Pipeline of "
+        "word TF-IDF (normalized text), char_wb TF-IDF (raw text, case kept), "
+        f"{surface}, keeping {ngrams}, and LogisticRegression(class_weight=balanced)"
+    )
+
+
 def build_card(
     result: TrainResult,
     *,
@@ -67,9 +85,16 @@ def build_card(
     counts = data.label_counts()
     estimator = result.estimator
     sizes: dict[str, int] = {}
+    selection: dict[str, Any] = {}
     if estimator is not None:
-        features = estimator.calibrated_classifiers_[0].estimator.named_steps["features"]
+        pipeline = estimator.calibrated_classifiers_[0].estimator
+        features = pipeline.named_steps["features"]
         sizes = {name: int(s.stop - s.start) for name, s in features.output_indices_.items()}
+        selector = pipeline.named_steps["select"]
+        selection = {
+            "columns_kept": int(selector.get_support().sum()),
+            "topic_filter": getattr(selector, "allowed", None) is not None,
+        }
     files = []
     for summary in data.files:
         entry = summary.to_json()
@@ -81,14 +106,13 @@ def build_card(
         "created": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
         "normalizer_version": NORMALIZER_VERSION,
         "task": "hoax (1) vs valid (0) for Indonesian public posts; probability of hoax",
-        "estimator": (
-            "CalibratedClassifierCV(method=sigmoid, ensemble=False) over a Pipeline of "
-            "word TF-IDF (normalized text), char_wb TF-IDF (raw text, case kept), "
-            "log1p+scaled surface features and LogisticRegression(class_weight=balanced)"
+        "estimator": describe_estimator(
+            result.config.params, topic_filter=bool(selection.get("topic_filter"))
         ),
         "features": {
             "surface": list(result.feature_names),
             "sizes": sizes,
+            **selection,
         },
         "data": {
             "files": files,
