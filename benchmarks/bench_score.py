@@ -33,11 +33,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_normalize import generate_stream  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from benchmarks.bench_normalize import generate_stream  # noqa: E402
 from monitor.model.dataset import load_labelled  # noqa: E402
 from monitor.model.registry import model_path, newest_model  # noqa: E402
 from monitor.model.scorer import Scorer  # noqa: E402

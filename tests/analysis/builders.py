@@ -132,7 +132,7 @@ def unseen_rows(per_class: int = 20) -> pd.DataFrame:
 
     Hoaxes shout and ask to be forwarded; valid rows read like local announcements.
     """
-    rows = []
+    rows: list[dict[str, str | int | None]] = []
     for i in range(per_class):
         claim = _CLAIMS[i % len(_CLAIMS)]
         hoax = f"SEBARKAN!!! {claim} mulai {i + 1} Desember, info orang dalam 🙏🙏 #waspada{i}"

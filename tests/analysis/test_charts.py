@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.patches import Rectangle
+from numpy.typing import ArrayLike
 
 from monitor.analysis.charts import (
     comparison_pr_chart,
@@ -37,8 +40,28 @@ def _posts() -> pd.DataFrame:
     )
 
 
+def _bars(figure: Figure) -> list[Rectangle]:
+    """The first axes' patches, which the bar charts draw as rectangles."""
+    patches = figure.axes[0].patches
+    bars = [patch for patch in patches if isinstance(patch, Rectangle)]
+    assert len(bars) == len(patches), "every patch is a bar"
+    return bars
+
+
 def _bar_heights(figure: Figure) -> list[float]:
-    return [patch.get_height() for patch in figure.axes[0].patches]
+    return [patch.get_height() for patch in _bars(figure)]
+
+
+def _array(data: ArrayLike) -> np.ndarray:
+    """A line's data, which matplotlib keeps as an array."""
+    assert isinstance(data, np.ndarray)
+    return data
+
+
+def _legend(figure: Figure) -> Legend:
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    return legend
 
 
 def test_the_volume_chart_draws_posts_and_flags_per_week() -> None:
@@ -54,8 +77,8 @@ def test_the_flag_rate_chart_draws_one_point_per_week_for_each_line() -> None:
     figure = flag_rate_chart(weekly_stats(_posts()))
 
     rate, mean = figure.axes[0].lines
-    assert list(rate.get_ydata()) == [0.5, 0.8333]
-    assert len(mean.get_ydata()) == 2
+    assert list(_array(rate.get_ydata())) == [0.5, 0.8333]
+    assert len(_array(mean.get_ydata())) == 2
 
 
 def test_the_drift_chart_draws_psi_bars_and_the_ks_line() -> None:
@@ -70,7 +93,7 @@ def test_the_drift_chart_draws_psi_bars_and_the_ks_line() -> None:
 def test_the_score_distribution_has_one_histogram_per_week() -> None:
     figure = score_distribution_chart(_posts())
 
-    assert [t.get_text() for t in figure.axes[0].get_legend().get_texts()] == [
+    assert [t.get_text() for t in _legend(figure).get_texts()] == [
         "2026-11-02",
         "2026-11-09",
     ]
@@ -84,7 +107,7 @@ def test_the_metrics_chart_leaves_out_the_overall_row() -> None:
 
     figure = metrics_by_chart(table)
 
-    widths = [patch.get_width() for patch in figure.axes[0].patches]
+    widths = [patch.get_width() for patch in _bars(figure)]
     assert widths == [0.8, 0.0, 0.5, 0.4]
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["fuel (10)", "health (5)"]
 
@@ -113,9 +136,9 @@ def test_the_comparison_chart_draws_both_curves_with_their_operating_points() ->
 
     figure = comparison_pr_chart(comparison)
 
-    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    labels = [t.get_text() for t in _legend(figure).get_texts()]
     assert labels == ["candidate c", "active a", "share of hoaxes"]
     points = [line for line in figure.axes[0].lines if line.get_marker() == "o"]
     # candidate flags 0.9, 0.8, 0.7, 0.6: 3 of 3 hoaxes, precision 3/4
-    assert (points[0].get_xdata()[0], points[0].get_ydata()[0]) == (1.0, 0.75)
+    assert (_array(points[0].get_xdata())[0], _array(points[0].get_ydata())[0]) == (1.0, 0.75)
     assert png_bytes(figure).startswith(PNG_MAGIC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -98,8 +99,9 @@ def test_long_texts_are_shortened_to_one_line() -> None:
 
 
 def test_an_unknown_error_kind_is_refused() -> None:
+    kind: Any = "tp"  # not an ErrorKind: this checks the refusal at run time
     with pytest.raises(ValueError, match="kind"):
-        error_table(_scored([(0, 0.9, "a")]), "tp")
+        error_table(_scored([(0, 0.9, "a")]), kind)
 
 
 def test_metrics_per_group_count_flags_and_errors_and_add_an_overall_row() -> None:
@@ -123,20 +125,24 @@ def test_metrics_per_group_count_flags_and_errors_and_add_an_overall_row() -> No
     assert fuel["precision"] == 0.5
     assert fuel["recall"] == 0.5
     assert fuel["pr_auc"] == pytest.approx(0.833, abs=1e-3)
-    assert math.isnan(table.loc["health", "pr_auc"])
-    assert math.isnan(table.loc["(none)", "precision"])
+    health_pr_auc, none_precision = table.loc["health", "pr_auc"], table.loc["(none)", "precision"]
+    assert isinstance(health_pr_auc, float)
+    assert isinstance(none_precision, float)
+    assert math.isnan(health_pr_auc)
+    assert math.isnan(none_precision)
     assert table.loc["(all)", "rows"] == 6
     assert table.loc["(all)", "tp"] == 2
 
 
 def test_error_terms_count_what_pushed_the_errors() -> None:
     scored = _scored([(0, 0.9, "a"), (0, 0.8, "a"), (1, 0.1, "a"), (1, 0.95, "a")])
-    scored.at[0, "explanation"] = Explanation(
+    # pandas-stubs only let .at store scalars, but an object column holds any object.
+    scored.at[0, "explanation"] = Explanation(  # type: ignore[assignment]
         up=[("term:sebarkan", 1.0), ("feature:capital_ratio", 0.5)], down=[]
     )
-    scored.at[1, "explanation"] = Explanation(up=[("term:sebarkan", 2.0)], down=[])
-    scored.at[2, "explanation"] = Explanation(up=[], down=[("raw:Kabupaten", -0.4)])
-    scored.at[3, "explanation"] = Explanation(up=[("term:hoaks", 3.0)], down=[])
+    scored.at[1, "explanation"] = Explanation(up=[("term:sebarkan", 2.0)], down=[])  # type: ignore[assignment]
+    scored.at[2, "explanation"] = Explanation(up=[], down=[("raw:Kabupaten", -0.4)])  # type: ignore[assignment]
+    scored.at[3, "explanation"] = Explanation(up=[("term:hoaks", 3.0)], down=[])  # type: ignore[assignment]
 
     fp = error_terms(scored, "fp")
     fn = error_terms(scored, "fn")

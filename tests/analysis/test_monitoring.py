@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -52,7 +53,7 @@ def test_drift_levels_follow_the_usual_psi_rule_of_thumb() -> None:
     ]
 
 
-def _posts(rows: list[tuple[str, float | None, str | None, int | None]]) -> pd.DataFrame:
+def _posts(rows: Sequence[tuple[str, float | None, str | None, int | None]]) -> pd.DataFrame:
     """Rows of (day, probability, label, case id) as scored_posts would return them."""
     return pd.DataFrame(
         [
@@ -151,5 +152,9 @@ def test_each_post_has_its_newest_score_time_and_case(db: Database) -> None:
     assert posts.loc[first, "case_id"] == case
     assert posts.loc[first, "seen_at"] == pd.Timestamp("2026-11-21 06:30")
     assert posts.loc[second, "seen_at"] == pd.Timestamp("2026-11-25 12:00")
-    assert math.isnan(posts.loc[third, "probability"])
-    assert pd.isna(posts.loc[third, "case_id"])
+    third_probability = posts.loc[third, "probability"]
+    assert isinstance(third_probability, float)
+    assert math.isnan(third_probability)
+    # pandas-stubs: a .loc cell may be a Period or Interval, which isna's stub leaves out
+    # although isna takes any object.
+    assert pd.isna(posts.loc[third, "case_id"])  # type: ignore[arg-type]

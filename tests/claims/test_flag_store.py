@@ -79,11 +79,10 @@ def test_the_index_lives_in_the_store_so_a_restarted_worker_finds_the_claim(
     assert (stats.opened, stats.joined) == (0, 1)
     assert len(set(_case_of(db).values())) == 1
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(ClaimFingerprintRow)) >= 1
-        bands = session.scalar(select(func.count()).select_from(ClaimBandRow))
-        assert bands == ClaimSettings().lsh_bands * session.scalar(
-            select(func.count()).select_from(ClaimFingerprintRow)
-        )
+        fingerprints = session.scalars(select(func.count()).select_from(ClaimFingerprintRow)).one()
+        assert fingerprints >= 1
+        bands = session.scalars(select(func.count()).select_from(ClaimBandRow)).one()
+        assert bands == ClaimSettings().lsh_bands * fingerprints
 
 
 def test_flagging_a_post_again_changes_nothing(db: Database) -> None:

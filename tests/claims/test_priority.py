@@ -32,7 +32,7 @@ BASE = PriorityInputs(
 def _with(**fields: object) -> PriorityInputs:
     values = {name: getattr(BASE, name) for name in BASE.__dataclass_fields__}
     values.update(fields)
-    return PriorityInputs(**values)  # type: ignore[arg-type]
+    return PriorityInputs(**values)
 
 
 def test_the_parts_multiply_to_the_priority() -> None:

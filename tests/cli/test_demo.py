@@ -10,6 +10,7 @@ The expected groups come from ``monitor/demo/README.md``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def _resurfacing_posts() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, str]:
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str]]:
     """A store initialised as `make run` does, with the whole demo stream processed."""
     folder = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{folder / 'pantau.db'}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +22,7 @@ def _case(region: str | None, escalated: bool = False) -> CaseRow:
 
 
 @pytest.fixture
-def gazetteer(monkeypatch: pytest.MonkeyPatch) -> None:
+def gazetteer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A tiny stand-in for monitor.routing: a province covers its regencies."""
     provinces = {"Kabupaten Bogor": "Jawa Barat", "Kota Bandung": "Jawa Barat"}
 

@@ -92,13 +92,13 @@ def test_a_case_goes_from_new_to_published_with_a_second_approver(
         assert clarification.approved_by_id == world.users["approver"]
         assert clarification.published_at == when
         assert clarification.url == "https://ppid.jabarprov.test/klarifikasi/1"
-    reviewer, approver = world.emails["reviewer"], world.emails["approver"]
+    reviewer_email, approver_email = world.emails["reviewer"], world.emails["approver"]
     assert _actions(db, case_id)[1:] == [
-        (reviewer, "case.assign"),
-        (reviewer, "case.label"),
-        (reviewer, "case.draft"),
-        (approver, "case.approve"),
-        (reviewer, "case.publish"),
+        (reviewer_email, "case.assign"),
+        (reviewer_email, "case.label"),
+        (reviewer_email, "case.draft"),
+        (approver_email, "case.approve"),
+        (reviewer_email, "case.publish"),
     ]
 
 

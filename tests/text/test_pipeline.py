@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from monitor.text import normalize, normalize_many
-from monitor.text.pipeline import MAX_PIECE, Normalizer, pieces
+from monitor.text.pipeline import DEFAULT_MEMO_SIZE, MAX_PIECE, Normalizer, pieces
 from monitor.text.stem import StemCache, Stemmer
 from tests.text.test_golden import PAIRS
 
 
-def fresh_normalizer(tmp_path: Path, **kwargs: int) -> Normalizer:
-    return Normalizer(stemmer=Stemmer(cache=StemCache(tmp_path / "stems.tsv")), **kwargs)
+def fresh_normalizer(tmp_path: Path, *, memo_size: int = DEFAULT_MEMO_SIZE) -> Normalizer:
+    return Normalizer(stemmer=Stemmer(cache=StemCache(tmp_path / "stems.tsv")), memo_size=memo_size)
 
 
 @pytest.mark.parametrize(

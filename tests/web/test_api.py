@@ -128,13 +128,14 @@ def test_pushing_needs_the_push_scope_and_a_valid_body(
     reader = _auth(token_for("jabar", "read"))
     assert anonymous.post("/api/v1/posts", json=body, headers=reader).status_code == 403
     pusher = _auth(token_for("jabar", "push"))
-    for bad in (
+    bad_bodies: tuple[dict[str, list[dict[str, object]]], ...] = (
         {"posts": []},
         {"posts": [{"external_id": "x"}]},
         {"posts": [{"external_id": "x", "text": "t", "url": "javascript:alert(1)"}]},
         {"posts": [{"external_id": "x", "text": "t", "likes": -1}]},
         {"posts": [{"external_id": "x", "text": "t", "published_at": "2026-11-25T07:00:00"}]},
-    ):
+    )
+    for bad in bad_bodies:
         assert anonymous.post("/api/v1/posts", json=bad, headers=pusher).status_code == 422, bad
     session_user = client_for("admin")
     from tests.web.client import csrf_of

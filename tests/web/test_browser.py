@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,9 @@ from monitor.store.db import Database
 from monitor.web.server import bound_port, serve_in_thread
 from tests.web.conftest import StoredWorld
 from tests.web.world import PASSWORD, World
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -161,7 +165,12 @@ def test_a_regional_officer_sees_only_their_region(new_page: object, site: Site)
 def test_a_post_with_script_and_onerror_renders_inert(new_page: object, site: Site) -> None:
     page = new_page()  # type: ignore[operator]
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     log_in(page, site, "jabar")
     page.goto(f"{site.url}/cases/{site.world.cases['xss']}")
     text = page.locator(".post-text").first

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from requests.structures import CaseInsensitiveDict
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from monitor.auth.tokens import create_token
@@ -61,7 +62,9 @@ class _Token:
         return str(APP.token)
 
     def set(self, case: schemathesis.Case, data: str, context: schemathesis.AuthContext) -> None:
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+        headers: CaseInsensitiveDict[Any] = CaseInsensitiveDict(case.headers)
+        headers["Authorization"] = f"Bearer {data}"
+        case.headers = headers
 
 
 @dataclass
@@ -109,7 +112,7 @@ PHASES = (
 )
 def test_the_api_honours_its_own_schema(api: Api, case: schemathesis.Case) -> None:
     assert api.app is APP.target
-    excluded = []
+    excluded: list[schemathesis.CheckFunction] = []
     if case.operation.path.endswith("/transitions"):
         # Workflow rules the schema cannot express (who may be assigned the case) answer
         # 422 to schema-valid bodies; every other check still applies there.
