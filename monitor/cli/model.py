@@ -3,6 +3,7 @@ rollback``. Thin shells over :mod:`monitor.model`; no modelling logic lives here
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 from collections.abc import Iterator
@@ -218,6 +219,15 @@ def train(
         float | None,
         typer.Option("--c", min=1e-6, help="Inverse regularisation (default: the model's)."),
     ] = None,
+    min_topic_fraction: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Keep n-grams used in at least this share of the training topics "
+            "(0: keep every n-gram; default: the model's).",
+        ),
+    ] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Folds fitted in parallel.")] = 1,
     bootstrap: Annotated[int, typer.Option(min=0, help="Bootstrap resamples.")] = 1000,
     models_dir: Annotated[
@@ -253,8 +263,13 @@ def train(
         sheet,
     )
     data = _load(paths, options, quiet=as_json)
+    overrides: dict[str, float] = {}
+    if c is not None:
+        overrides["c"] = c
+    if min_topic_fraction is not None:
+        overrides["min_topic_fraction"] = min_topic_fraction
     config = TrainConfig(
-        params=ModelParams() if c is None else ModelParams(c=c),
+        params=dataclasses.replace(ModelParams(), **overrides),
         target_precision=target_precision or settings.target_precision,
         folds=folds,
         topic_folds=topic_folds,

@@ -77,6 +77,24 @@ def test_train_without_saving_prints_json(env: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in env.iterdir()) == [VERSION]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("fraction", "filtered"), [("0", False), ("0.5", True)])
+def test_train_takes_the_topic_filter_share(
+    env: Path, tmp_path: Path, fraction: str, filtered: bool
+) -> None:
+    corpus = write_corpus(tmp_path / "c.csv", synthetic_rows(seed=7))
+    version = "2026.02.02-1"
+    code, output = _run(
+        "train", str(corpus), "--version", version, "--folds", "3", "--topic-folds", "3",
+        "--bootstrap", "10", "--min-topic-fraction", fraction, "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    card = json.loads((env / version / "card.json").read_text(encoding="utf-8"))
+    assert card["parameters"]["min_topic_fraction"] == float(fraction)
+    assert card["features"]["topic_filter"] is filtered
+    assert ("at least 50% of the training topics" in card["estimator"]) is filtered
+
+
 def test_train_with_a_missing_column_fails_clearly(env: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("isi,label\nsatu,hoax\n")
