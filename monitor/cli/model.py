@@ -263,13 +263,16 @@ def train(
         sheet,
     )
     data = _load(paths, options, quiet=as_json)
-    overrides: dict[str, float] = {}
-    if c is not None:
-        overrides["c"] = c
-    if min_topic_fraction is not None:
-        overrides["min_topic_fraction"] = min_topic_fraction
+    defaults = ModelParams()
+    params = dataclasses.replace(
+        defaults,
+        c=defaults.c if c is None else c,
+        min_topic_fraction=(
+            defaults.min_topic_fraction if min_topic_fraction is None else min_topic_fraction
+        ),
+    )
     config = TrainConfig(
-        params=dataclasses.replace(ModelParams(), **overrides),
+        params=params,
         target_precision=target_precision or settings.target_precision,
         folds=folds,
         topic_folds=topic_folds,
