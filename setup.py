@@ -1,7 +1,8 @@
-"""Build hook for the optional C stemmer; all other metadata lives in pyproject.toml.
+"""Build hook for the optional C extensions; all other metadata lives in pyproject.toml.
 
 ``optional=True``: if the machine has no C compiler the install still succeeds and
-``monitor.text.fast_stemmer`` uses its pure-Python path.
+``monitor.text.fast_stemmer`` (``_cstem``) and ``monitor.text.pipeline`` (``_cnorm``) use
+their pure-Python paths.
 """
 
 from setuptools import Extension, setup
@@ -13,6 +14,13 @@ setup(
             ["monitor/text/_cstem.c"],
             optional=True,
             extra_compile_args=["-O2"],
-        )
+        ),
+        Extension(
+            "monitor.text._cnorm",
+            ["monitor/text/_cnorm.c"],
+            optional=True,
+            # No FMA contraction: float results must equal Python's operation by operation.
+            extra_compile_args=["-O2", "-ffp-contract=off"],
+        ),
     ]
 )

@@ -29,37 +29,14 @@ comparisons and as an escape hatch);
 
 from __future__ import annotations
 
-import logging
-import os
 import re
 from collections.abc import Callable, Iterable
-from types import ModuleType
 
-LOG = logging.getLogger(__name__)
+from monitor.text.extensions import load_extension
 
 _Rule = Callable[[str], "str | None"]
 
-PURE_PYTHON_ENV = "PANTAU_PURE_PYTHON"
-
-
-def pure_python_requested() -> bool:
-    """Whether ``PANTAU_PURE_PYTHON`` asks for the pure-Python stemmer (any value but "" or 0)."""
-    return os.environ.get(PURE_PYTHON_ENV, "").strip() not in ("", "0")
-
-
-def _load_extension() -> ModuleType | None:
-    """The compiled stemmer module, or ``None`` if disabled or not built."""
-    if pure_python_requested():
-        return None
-    try:
-        from monitor.text import _cstem
-    except ImportError as error:  # optional: no compiler at install time, or a stale build
-        LOG.debug("C stemmer unavailable, using the Python one: %s", error)
-        return None
-    return _cstem
-
-
-_CSTEM = _load_extension()
+_CSTEM = load_extension("_cstem")
 # True when FastStemmer stems lowercase ASCII words with the compiled extension.
 C_STEMMER_AVAILABLE = _CSTEM is not None
 

@@ -7,6 +7,10 @@ accents), :mod:`~monitor.text.urls` (URLs, mentions), :mod:`~monitor.text.hashta
 :mod:`~monitor.text.slang`, :mod:`~monitor.text.stopwords`, :mod:`~monitor.text.stem` and
 :mod:`~monitor.text.langid`; surface features in :mod:`~monitor.text.features`.
 
+The per-post path (cleaning check, splitting, the chunk memo, assembling the result) also
+exists in C (``_cnorm.c``); :class:`Normalizer` uses it when the extension is built and
+``PANTAU_PURE_PYTHON`` is not set, and it calls back into Python to analyse new chunks.
+
 How it stays fast: the cleaned post is split on whitespace into chunks, and everything a
 chunk contributes (tokens, language votes, feature counts) depends on the chunk alone, so it
 is computed once and memoised (bounded); words are memoised too, so a chunk that differs
@@ -34,17 +38,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress, islice
 from operator import itemgetter, not_
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from monitor.text import features as feat
 from monitor.text.charnorm import clean_text
 from monitor.text.digits import deleet, expand_reduplication, is_number, split_number_word
 from monitor.text.elongation import LAUGH_TOKEN, collapse_elongation, is_elongated, is_laughter
 from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
+from monitor.text.extensions import load_extension
 from monitor.text.hashtags import split_hashtag
 from monitor.text.langid import (
     LANGS,
+    MIN_LEXICAL_VOTES,
     SHARED_VOCAB_VOTES,
+    SMOOTHING,
+    UNKNOWN_PENALTY,
+    UNKNOWN_RATIO,
     Votes,
     decide,
     lexical_decision,
@@ -58,6 +67,13 @@ from monitor.text.stem import BoundedMemo, StemCache, Stemmer, default_stemmer
 from monitor.text.stopwords import NEGATIONS, default_stopwords, sastrawi_stopwords
 from monitor.text.types import FEATURE_NAMES, NormalizedText
 from monitor.text.urls import MENTION_TOKEN, is_bare_domain, url_token
+
+if TYPE_CHECKING:
+    from monitor.text._cnorm import FastNormalizer
+
+_CNORM = load_extension("_cnorm")
+# True when Normalizer.normalize_many runs its per-post path in C (see _cnorm.c).
+C_NORMALIZER_AVAILABLE = _CNORM is not None
 
 # Longest run of non-space characters handled in one piece.
 MAX_PIECE = 256
@@ -291,6 +307,12 @@ class Normalizer:
 
     ``stopwords``, ``slang`` and ``stemmer`` default to the shipped lists and the
     process-wide stemmer. Each memo (chunks, words) holds at most ``memo_size`` entries.
+
+    ``compiled`` (default): when the ``_cnorm`` extension is built and not disabled by
+    ``PANTAU_PURE_PYTHON``, the per-post path (cleaning ASCII posts, splitting, the chunk
+    memo, assembling the result) runs in C, which calls back into this object only to analyse
+    chunks it has not seen. ``compiled=False`` keeps everything in Python: the reference the
+    C path is tested against. Both give equal results.
     """
 
     def __init__(
@@ -300,6 +322,7 @@ class Normalizer:
         slang: SlangLexicon | None = None,
         stemmer: Stemmer | None = None,
         memo_size: int = DEFAULT_MEMO_SIZE,
+        compiled: bool = True,
     ) -> None:
         self.stopwords = frozenset(stopwords) if stopwords is not None else default_stopwords()
         self.slang = slang if slang is not None else default_slang()
@@ -327,10 +350,41 @@ class Normalizer:
         self._chunks: BoundedMemo[str, Contribution] = BoundedMemo(memo_size)
         self._words: BoundedMemo[str, Contribution] = BoundedMemo(memo_size)
         self._stable_memo: BoundedMemo[str, tuple[str, ...]] = BoundedMemo(memo_size)
+        # The compiled per-post path; it keeps its own chunk memo (``self._chunks`` then
+        # serves only str subclasses) and calls ``_analyse_chunk`` for chunks missing from it.
+        self._fast: FastNormalizer | None = None
+        if compiled and _CNORM is not None:
+            self._fast = _CNORM.FastNormalizer(
+                analyse=self._analyse_chunk,
+                fallback=_fallback_language,
+                clean=clean_text,
+                spread_calls=feat.count_spread_calls,
+                result_type=NormalizedText,
+                languages=LANGS,
+                feature_names=FEATURE_NAMES,
+                packed_fields=PACKED_FIELDS,
+                memo_size=memo_size,
+                max_memo_chunk=MAX_MEMO_CHUNK,
+                max_text_chars=MAX_TEXT_CHARS,
+                vote_scale=VOTE_SCALE,
+                min_lexical_votes=MIN_LEXICAL_VOTES,
+                unknown_ratio=UNKNOWN_RATIO,
+                unknown_penalty=UNKNOWN_PENALTY,
+                smoothing=SMOOTHING,
+            )
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this normalizer runs its per-post path in C."""
+        return self._fast is not None
 
     # --- public ---------------------------------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
         """Normalize one raw post. Never raises on a ``str``; idempotent on its own output."""
+        if self._fast is not None and type(text) is str:  # str subclasses: Python path
+            done = self._fast.normalize_many([text])
+            if done is not None:
+                return done[0]
         if not isinstance(text, str):
             raise TypeError(f"normalize() expects str, got {type(text).__name__}")
         cleaned = clean_text(text[:MAX_TEXT_CHARS])
@@ -351,6 +405,14 @@ class Normalizer:
         the whole batch are analysed once each before any post is assembled, so each new word
         reaches the stemmer once per batch.
         """
+        if self._fast is not None:
+            done = self._fast.normalize_many(texts)
+            if done is not None:  # None: not a list or tuple of exact str
+                return done
+        return self._normalize_many_python(texts)
+
+    def _normalize_many_python(self, texts: Sequence[str]) -> list[NormalizedText]:
+        """:meth:`normalize_many` in Python (the reference for the compiled path)."""
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"normalize_many() expects str items, got {type(text).__name__}")
@@ -392,13 +454,7 @@ class Normalizer:
         )
         known, unknown = fields[_F_KNOWN], fields[_F_UNKNOWN]
         if needs_fallback(votes, known, unknown):
-            fallback = " ".join(
-                chunk
-                for chunk in cleaned[:FALLBACK_MAX_CHARS].split()
-                if not _NOT_LANGUAGE_RE.search(chunk)
-            )
-            result = decide(votes, known, unknown, fallback)
-            language, confidence, mix = result.language, result.confidence, result.code_mix_ratio
+            language, confidence, mix = _fallback_language(votes, known, unknown, cleaned)
         else:  # what decide() does when no fallback is needed, without the result object
             total = votes[0] + votes[1] + votes[2] + votes[3] + votes[4]
             language, confidence, mix = lexical_decision(votes, total, unknown)
@@ -433,13 +489,17 @@ class Normalizer:
         return part if part is not None else self._chunk(chunk)
 
     def _chunk(self, chunk: str) -> Contribution:
+        part = self._analyse_chunk(chunk)
+        if len(chunk) <= MAX_MEMO_CHUNK:
+            self._chunks.put(chunk, part)
+        return part
+
+    def _analyse_chunk(self, chunk: str) -> Contribution:
+        """What ``chunk`` contributes, computed (no chunk memo; the word memos are used)."""
         if chunk.isalpha():  # the common case: one plain word
             if chunk.isascii() and chunk.islower():  # _word_part(chunk) without lowercasing
                 part = self._words.get(chunk) or self._new_word_part(chunk)
-                part = _part(part.text, part.packed + len(chunk) * _LETTERS, part.spread)
-                if len(chunk) <= MAX_MEMO_CHUNK:
-                    self._chunks.put(chunk, part)
-                return part
+                return _part(part.text, part.packed + len(chunk) * _LETTERS, part.spread)
             part = self._word_part(chunk)
             if chunk.isascii() and chunk.isupper():
                 surface = len(chunk) * (_LETTERS + _UPPER)
@@ -451,10 +511,7 @@ class Normalizer:
                 self._piece(piece, acc)
             part = acc.result()
             surface = surface_counts(chunk)
-        part = _part(part.text, part.packed + surface, part.spread)
-        if len(chunk) <= MAX_MEMO_CHUNK:
-            self._chunks.put(chunk, part)
-        return part
+        return _part(part.text, part.packed + surface, part.spread)
 
     def _piece(self, piece: str, acc: _Acc) -> None:
         for match in token_matches(piece):
@@ -766,6 +823,23 @@ class Normalizer:
 
 
 _SPREAD_CODES = feat.spread_codes()
+
+
+def _fallback_language(
+    votes: Votes, known: int, unknown: int, cleaned: str
+) -> tuple[str, float, float]:
+    """(language, confidence, code-mix ratio) of a post whose lexical evidence is too thin.
+
+    ``decide`` with the post's chunks that can be language evidence (no URLs, mentions,
+    hashtags or our special tokens) as the text for py3langid.
+    """
+    fallback = " ".join(
+        chunk
+        for chunk in cleaned[:FALLBACK_MAX_CHARS].split()
+        if not _NOT_LANGUAGE_RE.search(chunk)
+    )
+    result = decide(votes, known, unknown, fallback)
+    return result.language, result.confidence, result.code_mix_ratio
 
 
 _DEFAULT: Normalizer | None = None

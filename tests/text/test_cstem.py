@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
-import os
 import random
 import string
-import subprocess
-import sys
 import tracemalloc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -27,13 +23,9 @@ from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from monitor.text.fast_stemmer import (
-    C_STEMMER_AVAILABLE,
-    PURE_PYTHON_ENV,
-    FastStemmer,
-    pure_python_requested,
-    sastrawi_dictionary,
-)
+from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
+from monitor.text.fast_stemmer import C_STEMMER_AVAILABLE, FastStemmer, sastrawi_dictionary
+from tests.text.pure_python import run_pure_python
 from tests.text.test_fast_stemmer import PREFIXES, SUFFIXES
 
 if TYPE_CHECKING:
@@ -397,16 +389,7 @@ def test_the_fallback_works_with_pure_python_requested() -> None:
         }))
     """
     words = ["menyebarkan", "pemberitaan", "anak-anak", "pelajar", "xyz", "covid19"]
-    env = {**os.environ, PURE_PYTHON_ENV: "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        input=json.dumps(words),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    child = json.loads(result.stdout)
+    child = run_pure_python(code, words)
     assert child["available"] is False
     assert child["compiled"] is False
     assert child["imported"] is False

@@ -12,8 +12,14 @@ from monitor.text.stem import StemCache, Stemmer
 from tests.text.test_golden import PAIRS
 
 
-def fresh_normalizer(tmp_path: Path, *, memo_size: int = DEFAULT_MEMO_SIZE) -> Normalizer:
-    return Normalizer(stemmer=Stemmer(cache=StemCache(tmp_path / "stems.tsv")), memo_size=memo_size)
+def fresh_normalizer(
+    tmp_path: Path, *, memo_size: int = DEFAULT_MEMO_SIZE, compiled: bool = True
+) -> Normalizer:
+    return Normalizer(
+        stemmer=Stemmer(cache=StemCache(tmp_path / "stems.tsv")),
+        memo_size=memo_size,
+        compiled=compiled,
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,12 +69,16 @@ def test_a_batch_stems_each_new_word_once(tmp_path: Path) -> None:
     assert normalizer.stemmer.computed == 1  # "menyebarkan"; the others are roots
 
 
-def test_the_memos_stay_bounded(tmp_path: Path) -> None:
-    normalizer = fresh_normalizer(tmp_path, memo_size=10)
+@pytest.mark.parametrize("compiled", [False, True])
+def test_the_memos_stay_bounded(tmp_path: Path, compiled: bool) -> None:
+    normalizer = fresh_normalizer(tmp_path, memo_size=10, compiled=compiled)
     for i in range(200):
         normalizer.normalize(f"kata{i}x lain{i}y")
-    assert len(normalizer._chunks) <= 10
-    assert len(normalizer._words) <= 10
+    # The compiled path keeps its own chunk memo; the Python one then stays unused.
+    fast = normalizer._fast
+    chunk_memo = fast.memo_len() if fast is not None else len(normalizer._chunks)
+    assert 0 < chunk_memo <= 10
+    assert 0 < len(normalizer._words) <= 10
 
 
 def test_a_memo_hit_gives_the_same_result_as_a_miss(tmp_path: Path) -> None:

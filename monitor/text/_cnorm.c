@@ -1,0 +1,1423 @@
+/*
+ * monitor.text._cnorm: the per-post path of monitor.text.pipeline.Normalizer in C (stage 1).
+ *
+ * Contract: for every list or tuple of exact str, FastNormalizer(...).normalize_many(texts)
+ * equals the Python reference Normalizer.normalize_many (Normalizer(compiled=False)): equal
+ * NormalizedText dataclasses, same feature keys in the same order, identical float values,
+ * features wrapped in a MappingProxyType. For anything else (another sequence type, str
+ * subclasses, whose methods may be overridden) it returns None and the caller uses the Python
+ * path; a non-str item raises the same TypeError as the Python path.
+ *
+ * What is in C: cutting to MAX_TEXT_CHARS, the ASCII test (clean_text leaves ASCII text as it
+ * is), splitting exactly like str.split() (Py_UNICODE_ISSPACE, the table str.split uses),
+ * the chunk memo, and assembling a post like Normalizer._assemble: the joined text, the
+ * tokens, the summed packed fields, the language votes and lexical_decision (same float
+ * operations in the same order), the features and the result object.
+ *
+ * What stays in Python (callbacks given to the constructor):
+ *   clean(text) -> str            charnorm.clean_text, for non-ASCII posts only;
+ *   analyse(chunk) -> Contribution   Normalizer._analyse_chunk, for chunks missing from
+ *                                    the memo (stage 1: every miss);
+ *   spread_calls(codes) -> int    features.count_spread_calls, only when a post has spread
+ *                                 words (as _assemble does);
+ *   fallback(votes, known, unknown, cleaned) -> (language, confidence, mix)
+ *                                 pipeline._fallback_language, when needs_fallback holds.
+ * Later stages analyse chunks in C: resolve_chunk() is the one place that calls analyse, and
+ * a C analyser returning an Entry goes right before that call.
+ *
+ * The memo: two generations, like monitor.text.stem.BoundedMemo (young and old; a hit in
+ * the old one is copied into the young one; when the young one holds memo_size // 2 entries
+ * it becomes the old one and the previous old one is dropped), keyed by the chunk's UTF-8
+ * bytes. Chunks longer than max_memo_chunk characters are not memoised (as in Python); each
+ * distinct one is analysed once per normalize_many call. An entry holds the chunk's token
+ * text (str), its tokens (tuple, text.split()), its spread codes (str, "." for none) and the
+ * 19 fields of the packed int (PACKED_FIELDS, FIELD_BITS = 32), unpacked.
+ *
+ * References and reentrancy: an entry's objects are exact str and tuples of str, so the memo
+ * cannot be part of a reference cycle and the GC does not need to see it. While a post is
+ * assembled, every memo object it uses is held by a strong reference in the per-call scratch
+ * (struct Post), so a memo rotation -- or a callback that reenters this object -- never frees
+ * something still in use. No pointer into the memo is kept across a call into Python.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The packed fields, in PACKED_FIELDS order (checked against the names at construction). */
+enum {
+    F_ID,
+    F_MS,
+    F_EN,
+    F_JV,
+    F_SU,
+    F_KNOWN,
+    F_UNKNOWN,
+    F_URL,
+    F_MENTION,
+    F_HASHTAG,
+    F_EMOJI,
+    F_NUMBER,
+    F_ELONGATION,
+    F_LAUGH,
+    F_SPREAD,
+    F_UPPER,
+    F_LETTERS,
+    F_EXCLAMATION,
+    F_QUESTION,
+    NFIELDS
+};
+
+static const char *const PACKED_NAMES[NFIELDS] = {
+    "id",    "ms",      "en",      "jv",     "su",    "known",      "unknown",
+    "url",   "mention", "hashtag", "emoji",  "number", "elongation", "laugh",
+    "spread", "upper",  "letters", "exclamation", "question",
+};
+
+#define NFEATURES 14
+static const char *const FEATURE_NAMES[NFEATURES] = {
+    "char_count",    "token_count",   "capital_ratio",   "exclamation_count", "question_count",
+    "spread_call_count", "url_count", "mention_count",   "hashtag_count",     "emoji_count",
+    "number_count",  "elongation_count", "laugh_count",  "code_mix_ratio",
+};
+
+#define NLANGS 5
+#define FIELD_BYTES 4
+#define PACKED_BYTES (NFIELDS * FIELD_BYTES)
+/* Floats 0.0 .. FLOAT_CACHE - 1 are shared (most counts are small). */
+#define FLOAT_CACHE 256
+/* The NormalizedText fields, in constructor order. */
+#define NRESULT 5
+static const char *const RESULT_FIELDS[NRESULT] = {
+    "text", "tokens", "language", "language_confidence", "features",
+};
+
+static unsigned char ascii_space[128];
+
+/* ----------------------------------------------------------------------------------------
+ * The memo
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint64_t hash;
+    size_t key_off;   /* into the generation's key arena */
+    uint32_t key_len; /* bytes */
+    uint32_t fields[NFIELDS];
+    PyObject *text;   /* exact str, "" when the chunk has no tokens */
+    PyObject *tokens; /* tuple of str: text.split() */
+    PyObject *spread; /* exact str: the spread codes, "." when none */
+} Entry;
+
+typedef struct {
+    Entry *entries;
+    size_t count, cap;
+    uint32_t *slots; /* 0: free, else index + 1 into entries (linear probing) */
+    size_t nslots;   /* a power of two, or 0 before the first insert */
+    char *keys;
+    size_t keys_len, keys_cap;
+} Generation;
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a, then a final avalanche */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static Entry *
+gen_find(const Generation *gen, uint64_t hash, const char *key, size_t len)
+{
+    if (gen->count == 0) {
+        return NULL;
+    }
+    size_t mask = gen->nslots - 1;
+    for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
+        uint32_t slot = gen->slots[i];
+        if (slot == 0) {
+            return NULL;
+        }
+        Entry *e = &gen->entries[slot - 1];
+        if (e->hash == hash && e->key_len == len &&
+            memcmp(gen->keys + e->key_off, key, len) == 0) {
+            return e;
+        }
+    }
+}
+
+static void
+entry_release(Entry *e)
+{
+    Py_CLEAR(e->text);
+    Py_CLEAR(e->tokens);
+    Py_CLEAR(e->spread);
+}
+
+/* Forget every entry, keeping the allocated space (a generation never exceeds `half`). */
+static void
+gen_clear(Generation *gen)
+{
+    /* Detach first: a decref never runs Python code here (str and tuples of str), but the
+     * generation is consistent at every step anyway. */
+    size_t count = gen->count;
+    gen->count = 0;
+    gen->keys_len = 0;
+    if (gen->slots != NULL) {
+        memset(gen->slots, 0, gen->nslots * sizeof(uint32_t));
+    }
+    for (size_t i = 0; i < count; i++) {
+        entry_release(&gen->entries[i]);
+    }
+}
+
+static void
+gen_free(Generation *gen)
+{
+    gen_clear(gen);
+    PyMem_Free(gen->entries);
+    PyMem_Free(gen->slots);
+    PyMem_Free(gen->keys);
+    memset(gen, 0, sizeof(*gen));
+}
+
+static int
+gen_rehash(Generation *gen, size_t nslots)
+{
+    uint32_t *slots = PyMem_Calloc(nslots, sizeof(uint32_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    size_t mask = nslots - 1;
+    for (size_t k = 0; k < gen->count; k++) {
+        size_t i = (size_t)gen->entries[k].hash & mask;
+        while (slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = (uint32_t)(k + 1);
+    }
+    PyMem_Free(gen->slots);
+    gen->slots = slots;
+    gen->nslots = nslots;
+    return 0;
+}
+
+/* Room for one more entry with a key of `len` bytes (load factor stays <= 1/2). */
+static int
+gen_reserve(Generation *gen, size_t len)
+{
+    if (gen->count + 1 > gen->cap) {
+        size_t cap = gen->cap ? gen->cap * 2 : 64;
+        Entry *entries = PyMem_Realloc(gen->entries, cap * sizeof(Entry));
+        if (entries == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        gen->entries = entries;
+        gen->cap = cap;
+    }
+    if ((gen->count + 1) * 2 > gen->nslots) {
+        if (gen_rehash(gen, gen->nslots ? gen->nslots * 2 : 128) < 0) {
+            return -1;
+        }
+    }
+    if (gen->keys_len + len > gen->keys_cap) {
+        size_t cap = gen->keys_cap ? gen->keys_cap : 1024;
+        while (cap < gen->keys_len + len) {
+            cap *= 2;
+        }
+        char *keys = PyMem_Realloc(gen->keys, cap);
+        if (keys == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        gen->keys = keys;
+        gen->keys_cap = cap;
+    }
+    return 0;
+}
+
+typedef struct {
+    Generation young, old;
+    size_t half; /* memo_size // 2: the young generation is retired at this size */
+} Memo;
+
+/* Store a copy of `value` (its references are new ones) for `key` in the young generation;
+ * retire it when full. Returns the stored entry, valid until the memo changes again. */
+static Entry *
+memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *value)
+{
+    Generation *young = &memo->young;
+    Entry *e = gen_find(young, hash, key, len);
+    if (e != NULL) { /* only after a reentrant call stored the same chunk */
+        Entry previous = *e;
+        memcpy(e->fields, value->fields, sizeof(e->fields));
+        e->text = Py_NewRef(value->text);
+        e->tokens = Py_NewRef(value->tokens);
+        e->spread = Py_NewRef(value->spread);
+        entry_release(&previous);
+        return e;
+    }
+    if (gen_reserve(young, len) < 0) {
+        return NULL;
+    }
+    size_t index = young->count;
+    e = &young->entries[index];
+    e->hash = hash;
+    e->key_off = young->keys_len;
+    e->key_len = (uint32_t)len;
+    memcpy(young->keys + young->keys_len, key, len);
+    young->keys_len += len;
+    memcpy(e->fields, value->fields, sizeof(e->fields));
+    e->text = Py_NewRef(value->text);
+    e->tokens = Py_NewRef(value->tokens);
+    e->spread = Py_NewRef(value->spread);
+    size_t mask = young->nslots - 1;
+    size_t i = (size_t)hash & mask;
+    while (young->slots[i] != 0) {
+        i = (i + 1) & mask;
+    }
+    young->slots[i] = (uint32_t)(index + 1);
+    young->count++;
+    if (young->count >= memo->half) {
+        /* The young generation becomes the old one; the previous old one is dropped. The
+         * entry arrays move with their Generation structs, so `e` stays valid. */
+        Generation dropped = memo->old;
+        memo->old = memo->young;
+        memo->young = dropped;
+        gen_clear(&memo->young);
+    }
+    return e;
+}
+
+/* The entry for `key`, or NULL (with no exception set) when absent; NULL with an exception
+ * when promoting an old entry failed. */
+static Entry *
+memo_get(Memo *memo, uint64_t hash, const char *key, size_t len, int *failed)
+{
+    Entry *e = gen_find(&memo->young, hash, key, len);
+    if (e != NULL) {
+        return e;
+    }
+    e = gen_find(&memo->old, hash, key, len);
+    if (e == NULL) {
+        return NULL;
+    }
+    /* Copy out first: memo_put may grow or drop the old generation. */
+    Entry value = *e;
+    Py_INCREF(value.text);
+    Py_INCREF(value.tokens);
+    Py_INCREF(value.spread);
+    e = memo_put(memo, hash, key, len, &value);
+    entry_release(&value);
+    if (e == NULL) {
+        *failed = 1;
+    }
+    return e;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * The normalizer object
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *analyse;
+    PyObject *fallback;
+    PyObject *clean;
+    PyObject *spread_calls;
+    PyObject *result_type;
+    PyObject *languages;        /* tuple of NLANGS str */
+    PyObject *feature_keys;     /* tuple of NFEATURES str */
+    PyObject *feature_template; /* dict: feature name -> 0.0, in FEATURE_NAMES order */
+    PyObject *dot;              /* "." */
+    PyObject *empty_text;       /* "" */
+    PyObject *empty_tuple;      /* () */
+    PyObject *floats[FLOAT_CACHE];
+    Py_ssize_t result_offsets[NRESULT]; /* slot offsets in NormalizedText, or -1: call it */
+    Py_ssize_t max_text_chars;
+    Py_ssize_t max_memo_chunk;
+    double vote_scale;
+    double min_lexical_votes;
+    double unknown_ratio;
+    double unknown_penalty;
+    double smoothing;
+    Memo memo;
+} FastNormalizer;
+
+/* What one post collects from its chunks; every object is a strong reference. */
+typedef struct {
+    PyObject *text;   /* NULL when empty */
+    PyObject *tokens; /* NULL when empty */
+    PyObject *spread; /* NULL when "." */
+} Part;
+
+typedef struct {
+    Part *parts;
+    size_t nparts, cap;
+    uint64_t sums[NFIELDS];
+    Py_ssize_t ntokens;
+    Py_ssize_t ntexts;
+    Py_ssize_t text_len; /* of the non-empty texts, without separators */
+    Py_UCS4 maxchar;
+    char *keybuf;        /* UTF-8 of a non-ASCII chunk, 4 * max_memo_chunk bytes */
+    PyObject *long_done; /* dict: chunk too long for the memo -> its Contribution */
+} Post;
+
+static void
+post_reset(Post *post)
+{
+    for (size_t i = 0; i < post->nparts; i++) {
+        Py_XDECREF(post->parts[i].text);
+        Py_XDECREF(post->parts[i].tokens);
+        Py_XDECREF(post->parts[i].spread);
+    }
+    post->nparts = 0;
+    memset(post->sums, 0, sizeof(post->sums));
+    post->ntokens = 0;
+    post->ntexts = 0;
+    post->text_len = 0;
+    post->maxchar = 0;
+}
+
+static void
+post_free(Post *post)
+{
+    post_reset(post);
+    PyMem_Free(post->parts);
+    PyMem_Free(post->keybuf);
+    Py_CLEAR(post->long_done);
+}
+
+/* Add one chunk's entry to the post (no call into Python). */
+static int
+post_add(FastNormalizer *self, Post *post, const Entry *e)
+{
+    if (post->nparts == post->cap) {
+        size_t cap = post->cap ? post->cap * 2 : 64;
+        Part *parts = PyMem_Realloc(post->parts, cap * sizeof(Part));
+        if (parts == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        post->parts = parts;
+        post->cap = cap;
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        post->sums[i] += e->fields[i];
+    }
+    Part *part = &post->parts[post->nparts++];
+    part->text = NULL;
+    part->tokens = NULL;
+    part->spread = NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(e->text);
+    if (len > 0) {
+        part->text = Py_NewRef(e->text);
+        post->ntexts++;
+        post->text_len += len;
+        Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(e->text);
+        if (maxchar > post->maxchar) {
+            post->maxchar = maxchar;
+        }
+    }
+    Py_ssize_t ntokens = PyTuple_GET_SIZE(e->tokens);
+    if (ntokens > 0) {
+        part->tokens = Py_NewRef(e->tokens);
+        post->ntokens += ntokens;
+    }
+    if (e->spread != self->dot) {
+        part->spread = Py_NewRef(e->spread);
+    }
+    return 0;
+}
+
+static int
+unpack_fields(PyObject *packed, uint32_t *fields)
+{
+    unsigned char buf[PACKED_BYTES];
+    if (!PyLong_Check(packed)) {
+        PyErr_Format(PyExc_TypeError, "packed contribution must be an int, not %.100s",
+                     Py_TYPE(packed)->tp_name);
+        return -1;
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    Py_ssize_t needed = PyLong_AsNativeBytes(packed, buf, PACKED_BYTES,
+                                             Py_ASNATIVEBYTES_LITTLE_ENDIAN |
+                                                 Py_ASNATIVEBYTES_UNSIGNED_BUFFER |
+                                                 Py_ASNATIVEBYTES_REJECT_NEGATIVE);
+    if (needed < 0) {
+        return -1;
+    }
+    if (needed > PACKED_BYTES) {
+        PyErr_SetString(PyExc_OverflowError, "packed contribution too large");
+        return -1;
+    }
+#else
+    if (_PyLong_AsByteArray((PyLongObject *)packed, buf, PACKED_BYTES, 1, 0) < 0) {
+        return -1;
+    }
+#endif
+    for (int i = 0; i < NFIELDS; i++) {
+        const unsigned char *b = buf + FIELD_BYTES * i;
+        fields[i] = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                    (uint32_t)b[3] << 24;
+    }
+    return 0;
+}
+
+/* An Entry (new references, no key) from a Contribution(text, packed, spread). */
+static int
+entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out)
+{
+    if (!PyTuple_Check(contribution) || PyTuple_GET_SIZE(contribution) != 3) {
+        PyErr_SetString(PyExc_TypeError, "analyse() must return a Contribution");
+        return -1;
+    }
+    PyObject *text = PyTuple_GET_ITEM(contribution, 0);
+    PyObject *packed = PyTuple_GET_ITEM(contribution, 1);
+    PyObject *spread = PyTuple_GET_ITEM(contribution, 2);
+    if (!PyUnicode_CheckExact(text) || !PyUnicode_CheckExact(spread)) {
+        PyErr_SetString(PyExc_TypeError, "a Contribution's text and spread must be str");
+        return -1;
+    }
+    if (unpack_fields(packed, out->fields) < 0) {
+        return -1;
+    }
+    PyObject *tokens;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (len == 0) {
+        tokens = Py_NewRef(self->empty_tuple);
+    }
+    else {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        int plain = 1; /* no whitespace: text.split() == [text], share the object */
+        for (Py_ssize_t i = 0; i < len && plain; i++) {
+            plain = !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+        }
+        if (plain) {
+            tokens = PyTuple_Pack(1, text);
+        }
+        else {
+            PyObject *list = PyUnicode_Split(text, NULL, -1);
+            if (list == NULL) {
+                return -1;
+            }
+            tokens = PyList_AsTuple(list);
+            Py_DECREF(list);
+        }
+        if (tokens == NULL) {
+            return -1;
+        }
+    }
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = Py_NewRef(text);
+    out->tokens = tokens;
+    out->spread = Py_NewRef(PyUnicode_GET_LENGTH(spread) == 0 ? self->dot : spread);
+    return 0;
+}
+
+/* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
+ * `key` is its UTF-8 form when it may be memoised, else NULL. */
+static int
+resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t start,
+              Py_ssize_t end, const char *key, size_t key_len)
+{
+    uint64_t hash = 0;
+    if (key != NULL) {
+        hash = hash_bytes(key, key_len);
+        int failed = 0;
+        Entry *e = memo_get(&self->memo, hash, key, key_len, &failed);
+        if (e != NULL) {
+            return post_add(self, post, e);
+        }
+        if (failed) {
+            return -1;
+        }
+    }
+    PyObject *chunk = PyUnicode_Substring(cleaned, start, end);
+    if (chunk == NULL) {
+        return -1;
+    }
+    /* Stage 2 and later: chunks the C side can analyse itself are handled here. */
+    PyObject *contribution = NULL;
+    if (key == NULL) { /* not memoised: analysed once per call */
+        if (post->long_done == NULL && (post->long_done = PyDict_New()) == NULL) {
+            Py_DECREF(chunk);
+            return -1;
+        }
+        contribution = PyDict_GetItemWithError(post->long_done, chunk);
+        if (contribution != NULL) {
+            Py_INCREF(contribution);
+        }
+        else if (!PyErr_Occurred()) {
+            contribution = PyObject_CallOneArg(self->analyse, chunk);
+            if (contribution != NULL &&
+                PyDict_SetItem(post->long_done, chunk, contribution) < 0) {
+                Py_CLEAR(contribution);
+            }
+        }
+    }
+    else {
+        contribution = PyObject_CallOneArg(self->analyse, chunk);
+    }
+    Py_DECREF(chunk);
+    if (contribution == NULL) {
+        return -1;
+    }
+    Entry value;
+    int status = entry_from_contribution(self, contribution, &value);
+    Py_DECREF(contribution);
+    if (status < 0) {
+        return -1;
+    }
+    /* From here to post_add nothing calls into Python. */
+    if (key != NULL) {
+        Entry *e = memo_put(&self->memo, hash, key, key_len, &value);
+        status = e == NULL ? -1 : post_add(self, post, e);
+    }
+    else {
+        status = post_add(self, post, &value);
+    }
+    entry_release(&value);
+    return status;
+}
+
+/* UTF-8 of cleaned[start:end] into buf; 0 when it holds a surrogate (never after cleaning). */
+static size_t
+utf8_key(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, char *buf)
+{
+    size_t n = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80) {
+            buf[n++] = (char)c;
+        }
+        else if (c < 0x800) {
+            buf[n++] = (char)(0xC0 | (c >> 6));
+            buf[n++] = (char)(0x80 | (c & 0x3F));
+        }
+        else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) {
+                return 0;
+            }
+            buf[n++] = (char)(0xE0 | (c >> 12));
+            buf[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            buf[n++] = (char)(0x80 | (c & 0x3F));
+        }
+        else {
+            buf[n++] = (char)(0xF0 | (c >> 18));
+            buf[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
+            buf[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            buf[n++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    return n;
+}
+
+/* Split `cleaned` like str.split() and add every chunk to the post. */
+static int
+collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(cleaned);
+    Py_ssize_t max_chunk = self->max_memo_chunk;
+    if (PyUnicode_IS_ASCII(cleaned)) {
+        const char *data = (const char *)PyUnicode_1BYTE_DATA(cleaned);
+        Py_ssize_t i = 0;
+        while (i < len) {
+            while (i < len && ascii_space[(unsigned char)data[i]]) {
+                i++;
+            }
+            if (i == len) {
+                break;
+            }
+            Py_ssize_t start = i;
+            while (i < len && !ascii_space[(unsigned char)data[i]]) {
+                i++;
+            }
+            Py_ssize_t n = i - start;
+            if (resolve_chunk(self, post, cleaned, start, i, n <= max_chunk ? data + start : NULL,
+                              (size_t)n) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    int kind = PyUnicode_KIND(cleaned);
+    const void *data = PyUnicode_DATA(cleaned);
+    Py_ssize_t i = 0;
+    while (i < len) {
+        while (i < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        if (i == len) {
+            break;
+        }
+        Py_ssize_t start = i;
+        while (i < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        const char *key = NULL;
+        size_t key_len = 0;
+        if (i - start <= max_chunk) {
+            key_len = utf8_key(kind, data, start, i, post->keybuf);
+            key = key_len > 0 ? post->keybuf : NULL;
+        }
+        if (resolve_chunk(self, post, cleaned, start, i, key, key_len) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* " ".join of the post's non-empty texts. */
+static PyObject *
+join_texts(FastNormalizer *self, Post *post)
+{
+    if (post->ntexts == 0) {
+        return Py_NewRef(self->empty_text);
+    }
+    if (post->ntexts == 1) {
+        for (size_t i = 0; i < post->nparts; i++) {
+            if (post->parts[i].text != NULL) {
+                return Py_NewRef(post->parts[i].text);
+            }
+        }
+    }
+    Py_ssize_t total = post->text_len + post->ntexts - 1;
+    PyObject *out = PyUnicode_New(total, post->maxchar);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    if (post->maxchar < 128) {
+        char *dst = (char *)PyUnicode_1BYTE_DATA(out);
+        for (size_t i = 0; i < post->nparts; i++) {
+            PyObject *text = post->parts[i].text;
+            if (text == NULL) {
+                continue;
+            }
+            if (pos > 0) {
+                dst[pos++] = ' ';
+            }
+            Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+            memcpy(dst + pos, PyUnicode_1BYTE_DATA(text), (size_t)n);
+            pos += n;
+        }
+        return out;
+    }
+    int kind = PyUnicode_KIND(out);
+    void *dst = PyUnicode_DATA(out);
+    for (size_t i = 0; i < post->nparts; i++) {
+        PyObject *text = post->parts[i].text;
+        if (text == NULL) {
+            continue;
+        }
+        if (pos > 0) {
+            PyUnicode_WRITE(kind, dst, pos, ' ');
+            pos++;
+        }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        if (PyUnicode_CopyCharacters(out, pos, text, 0, n) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        pos += n;
+    }
+    return out;
+}
+
+static PyObject *
+join_tokens(Post *post)
+{
+    PyObject *tokens = PyTuple_New(post->ntokens);
+    if (tokens == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    for (size_t i = 0; i < post->nparts; i++) {
+        PyObject *part = post->parts[i].tokens;
+        if (part == NULL) {
+            continue;
+        }
+        Py_ssize_t n = PyTuple_GET_SIZE(part);
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyTuple_SET_ITEM(tokens, pos++, Py_NewRef(PyTuple_GET_ITEM(part, k)));
+        }
+    }
+    return tokens;
+}
+
+static PyObject *
+count_float(FastNormalizer *self, uint64_t value)
+{
+    if (value < FLOAT_CACHE) {
+        return Py_NewRef(self->floats[value]);
+    }
+    return PyFloat_FromDouble((double)value);
+}
+
+/* builtins.sum over a tuple of floats (the first item, then the others added to it). */
+static double
+python_float_sum(const double *x, int n)
+{
+    double result = x[0];
+#if PY_VERSION_HEX >= 0x030C0000
+    /* Python 3.12+: Neumaier's compensated summation, as in builtin_sum_impl. */
+    double c = 0.0;
+    for (int i = 1; i < n; i++) {
+        double t = result + x[i];
+        if (fabs(result) >= fabs(x[i])) {
+            c += (result - t) + x[i];
+        }
+        else {
+            c += (x[i] - t) + result;
+        }
+        result = t;
+    }
+    if (c && isfinite(c)) {
+        result += c;
+    }
+#else
+    for (int i = 1; i < n; i++) {
+        result += x[i];
+    }
+#endif
+    return result;
+}
+
+/* The post's language: (language, confidence, code-mix ratio), new references. */
+static int
+decide_language(FastNormalizer *self, Post *post, PyObject *cleaned, PyObject **language,
+                PyObject **confidence, PyObject **mix)
+{
+    double votes[NLANGS];
+    for (int i = 0; i < NLANGS; i++) {
+        votes[i] = (double)post->sums[F_ID + i] / self->vote_scale;
+    }
+    uint64_t known = post->sums[F_KNOWN], unknown = post->sums[F_UNKNOWN];
+    /* needs_fallback(votes, known, unknown) */
+    if (python_float_sum(votes, NLANGS) < self->min_lexical_votes ||
+        (double)unknown > self->unknown_ratio * (double)known + 1.0) {
+        PyObject *vote_tuple = PyTuple_New(NLANGS);
+        if (vote_tuple == NULL) {
+            return -1;
+        }
+        for (int i = 0; i < NLANGS; i++) {
+            PyObject *v = PyFloat_FromDouble(votes[i]);
+            if (v == NULL) {
+                Py_DECREF(vote_tuple);
+                return -1;
+            }
+            PyTuple_SET_ITEM(vote_tuple, i, v);
+        }
+        PyObject *result = PyObject_CallFunction(self->fallback, "NKKO", vote_tuple,
+                                                 (unsigned long long)known,
+                                                 (unsigned long long)unknown, cleaned);
+        if (result == NULL) {
+            return -1;
+        }
+        if (!PyTuple_Check(result) || PyTuple_GET_SIZE(result) != 3) {
+            Py_DECREF(result);
+            PyErr_SetString(PyExc_TypeError, "fallback() must return a 3-tuple");
+            return -1;
+        }
+        *language = Py_NewRef(PyTuple_GET_ITEM(result, 0));
+        *confidence = Py_NewRef(PyTuple_GET_ITEM(result, 1));
+        *mix = Py_NewRef(PyTuple_GET_ITEM(result, 2));
+        Py_DECREF(result);
+        return 0;
+    }
+    /* lexical_decision(votes, total, unknown) */
+    double total = votes[0] + votes[1] + votes[2] + votes[3] + votes[4];
+    int best = 0;
+    double top = votes[0];
+    for (int i = 1; i < NLANGS; i++) { /* strict ">" keeps the first on ties */
+        if (votes[i] > top) {
+            best = i;
+            top = votes[i];
+        }
+    }
+    double conf = top / (total + self->unknown_penalty * (double)unknown + self->smoothing);
+    double ratio = 1.0 - top / total;
+    *language = Py_NewRef(PyTuple_GET_ITEM(self->languages, best));
+    *confidence = PyFloat_FromDouble(conf < 1.0 ? conf : 1.0);
+    *mix = PyFloat_FromDouble(ratio > 0.0 ? ratio : 0.0);
+    if (*confidence == NULL || *mix == NULL) {
+        Py_CLEAR(*language);
+        Py_CLEAR(*confidence);
+        Py_CLEAR(*mix);
+        return -1;
+    }
+    return 0;
+}
+
+static Py_ssize_t
+spread_call_count(FastNormalizer *self, Post *post)
+{
+    PyObject *codes = PyList_New((Py_ssize_t)post->nparts);
+    if (codes == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < post->nparts; i++) {
+        PyObject *code = post->parts[i].spread;
+        PyList_SET_ITEM(codes, (Py_ssize_t)i, Py_NewRef(code != NULL ? code : self->dot));
+    }
+    PyObject *count = PyObject_CallOneArg(self->spread_calls, codes);
+    Py_DECREF(codes);
+    if (count == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyLong_AsSsize_t(count);
+    Py_DECREF(count);
+    return n;
+}
+
+static PyObject *
+make_result(FastNormalizer *self, PyObject **values)
+{
+    if (self->result_offsets[0] < 0) {
+        return PyObject_Vectorcall(self->result_type, values, NRESULT, NULL);
+    }
+    /* A frozen slots dataclass with no __post_init__: what its __init__ does, without the
+     * object.__setattr__ calls. */
+    PyTypeObject *type = (PyTypeObject *)self->result_type;
+    PyObject *obj = type->tp_alloc(type, 0);
+    if (obj == NULL) {
+        return NULL;
+    }
+    for (int i = 0; i < NRESULT; i++) {
+        *(PyObject **)((char *)obj + self->result_offsets[i]) = Py_NewRef(values[i]);
+    }
+    return obj;
+}
+
+/* Assemble the post from its chunks (Normalizer._assemble). */
+static PyObject *
+assemble(FastNormalizer *self, Post *post, PyObject *raw, PyObject *cleaned)
+{
+    PyObject *result = NULL, *text = NULL, *tokens = NULL, *language = NULL;
+    PyObject *confidence = NULL, *mix = NULL, *features = NULL, *proxy = NULL;
+    for (int i = 0; i < NFIELDS; i++) {
+        if (post->sums[i] > UINT32_MAX) { /* MAX_TEXT_CHARS rules this out */
+            PyErr_SetString(PyExc_OverflowError, "packed field overflow");
+            return NULL;
+        }
+    }
+    Py_ssize_t spread_calls = 0;
+    if (post->sums[F_SPREAD]) {
+        spread_calls = spread_call_count(self, post);
+        if (spread_calls < 0) {
+            return NULL;
+        }
+    }
+    if (decide_language(self, post, cleaned, &language, &confidence, &mix) < 0) {
+        return NULL;
+    }
+    text = join_texts(self, post);
+    if (text == NULL) {
+        goto done;
+    }
+    tokens = join_tokens(post);
+    if (tokens == NULL) {
+        goto done;
+    }
+    uint64_t letters = post->sums[F_LETTERS];
+    PyObject *values[NFEATURES] = {NULL};
+    values[0] = PyFloat_FromDouble((double)PyUnicode_GET_LENGTH(raw));
+    values[1] = count_float(self, (uint64_t)PyTuple_GET_SIZE(tokens));
+    values[2] = letters ? PyFloat_FromDouble((double)post->sums[F_UPPER] / (double)letters)
+                        : Py_NewRef(self->floats[0]);
+    values[3] = count_float(self, post->sums[F_EXCLAMATION]);
+    values[4] = count_float(self, post->sums[F_QUESTION]);
+    values[5] = count_float(self, (uint64_t)spread_calls);
+    values[6] = count_float(self, post->sums[F_URL]);
+    values[7] = count_float(self, post->sums[F_MENTION]);
+    values[8] = count_float(self, post->sums[F_HASHTAG]);
+    values[9] = count_float(self, post->sums[F_EMOJI]);
+    values[10] = count_float(self, post->sums[F_NUMBER]);
+    values[11] = count_float(self, post->sums[F_ELONGATION]);
+    values[12] = count_float(self, post->sums[F_LAUGH]);
+    values[13] = Py_NewRef(mix);
+    int ok = 1;
+    for (int i = 0; i < NFEATURES; i++) {
+        ok = ok && values[i] != NULL;
+    }
+    if (ok) {
+        features = PyDict_Copy(self->feature_template);
+        for (int i = 0; features != NULL && i < NFEATURES; i++) {
+            if (PyDict_SetItem(features, PyTuple_GET_ITEM(self->feature_keys, i), values[i]) <
+                0) {
+                Py_CLEAR(features);
+            }
+        }
+    }
+    for (int i = 0; i < NFEATURES; i++) {
+        Py_XDECREF(values[i]);
+    }
+    if (features == NULL) {
+        goto done;
+    }
+    proxy = PyDictProxy_New(features);
+    if (proxy == NULL) {
+        goto done;
+    }
+    PyObject *fields[NRESULT] = {text, tokens, language, confidence, proxy};
+    result = make_result(self, fields);
+done:
+    Py_XDECREF(text);
+    Py_XDECREF(tokens);
+    Py_XDECREF(language);
+    Py_XDECREF(confidence);
+    Py_XDECREF(mix);
+    Py_XDECREF(features);
+    Py_XDECREF(proxy);
+    return result;
+}
+
+static PyObject *
+normalize_post(FastNormalizer *self, Post *post, PyObject *raw)
+{
+    PyObject *text;
+    if (PyUnicode_GET_LENGTH(raw) > self->max_text_chars) {
+        text = PyUnicode_Substring(raw, 0, self->max_text_chars);
+        if (text == NULL) {
+            return NULL;
+        }
+    }
+    else {
+        text = Py_NewRef(raw);
+    }
+    PyObject *cleaned;
+    if (PyUnicode_IS_ASCII(text)) { /* clean_text returns ASCII text as it is */
+        cleaned = text;
+    }
+    else {
+        cleaned = PyObject_CallOneArg(self->clean, text);
+        Py_DECREF(text);
+        if (cleaned == NULL) {
+            return NULL;
+        }
+        if (!PyUnicode_CheckExact(cleaned)) {
+            Py_DECREF(cleaned);
+            PyErr_SetString(PyExc_TypeError, "clean() must return a str");
+            return NULL;
+        }
+    }
+    PyObject *result = NULL;
+    if (collect_chunks(self, post, cleaned) == 0) {
+        result = assemble(self, post, raw, cleaned);
+    }
+    post_reset(post);
+    Py_DECREF(cleaned);
+    return result;
+}
+
+PyDoc_STRVAR(normalize_many_doc,
+             "normalize_many(texts, /)\n--\n\n"
+             "Normalize a list or tuple of str like Normalizer.normalize_many; None when "
+             "``texts`` is another type or holds a str subclass (use the Python path).");
+
+static PyObject *
+FastNormalizer_normalize_many(FastNormalizer *self, PyObject *texts)
+{
+    if (!PyList_CheckExact(texts) && !PyTuple_CheckExact(texts)) {
+        Py_RETURN_NONE;
+    }
+    /* A tuple cannot change; hold a copy of a list so callbacks cannot change it under us. */
+    PyObject *items = PyList_CheckExact(texts) ? PyList_AsTuple(texts) : Py_NewRef(texts);
+    if (items == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    int subclass = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(items, i);
+        if (!PyUnicode_Check(item)) {
+            PyObject *name = PyType_GetName(Py_TYPE(item));
+            if (name != NULL) {
+                PyErr_Format(PyExc_TypeError, "normalize_many() expects str items, got %U",
+                             name);
+                Py_DECREF(name);
+            }
+            Py_DECREF(items);
+            return NULL;
+        }
+        subclass |= !PyUnicode_CheckExact(item);
+    }
+    if (subclass) {
+        Py_DECREF(items);
+        Py_RETURN_NONE;
+    }
+    PyObject *out = PyList_New(n);
+    PyObject *done = n > 1 ? PyDict_New() : NULL;
+    Post post = {0};
+    post.keybuf = PyMem_Malloc((size_t)self->max_memo_chunk * 4 + 4);
+    if (out == NULL || (n > 1 && done == NULL) || post.keybuf == NULL) {
+        if (post.keybuf == NULL) {
+            PyErr_NoMemory();
+        }
+        goto error;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *raw = PyTuple_GET_ITEM(items, i);
+        PyObject *result = NULL;
+        if (done != NULL) { /* identical posts are normalized once */
+            result = PyDict_GetItemWithError(done, raw);
+            if (result != NULL) {
+                PyList_SET_ITEM(out, i, Py_NewRef(result));
+                continue;
+            }
+            if (PyErr_Occurred()) {
+                goto error;
+            }
+        }
+        result = normalize_post(self, &post, raw);
+        if (result == NULL) {
+            goto error;
+        }
+        PyList_SET_ITEM(out, i, result);
+        if (done != NULL && PyDict_SetItem(done, raw, result) < 0) {
+            goto error;
+        }
+    }
+    post_free(&post);
+    Py_XDECREF(done);
+    Py_DECREF(items);
+    return out;
+error:
+    post_free(&post);
+    Py_XDECREF(done);
+    Py_XDECREF(out);
+    Py_DECREF(items);
+    return NULL;
+}
+
+PyDoc_STRVAR(memo_len_doc, "memo_len()\n--\n\nChunks held by the memo (both generations).");
+
+static PyObject *
+FastNormalizer_memo_len(FastNormalizer *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSize_t(self->memo.young.count + self->memo.old.count);
+}
+
+PyDoc_STRVAR(clear_memo_doc, "clear_memo()\n--\n\nForget every memoised chunk.");
+
+static PyObject *
+FastNormalizer_clear_memo(FastNormalizer *self, PyObject *Py_UNUSED(ignored))
+{
+    gen_clear(&self->memo.young);
+    gen_clear(&self->memo.old);
+    Py_RETURN_NONE;
+}
+
+static int
+check_names(PyObject *names, const char *const *expected, Py_ssize_t n, const char *what)
+{
+    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) != n) {
+        PyErr_Format(PyExc_ValueError, "%s: expected a tuple of %zd names", what, n);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyUnicode_Check(name) || PyUnicode_CompareWithASCIIString(name, expected[i]) != 0) {
+            PyErr_Format(PyExc_ValueError, "%s: item %zd should be %s (rebuild _cnorm)", what,
+                         i, expected[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Slot offsets of the result type when it can be filled directly, else -1s. */
+static int
+find_result_offsets(FastNormalizer *self)
+{
+    for (int i = 0; i < NRESULT; i++) {
+        self->result_offsets[i] = -1;
+    }
+    PyObject *type = self->result_type;
+    if (!PyType_Check(type) || ((PyTypeObject *)type)->tp_dictoffset != 0 ||
+        ((PyTypeObject *)type)->tp_new != PyBaseObject_Type.tp_new) {
+        return 0;
+    }
+    int has_post_init = PyObject_HasAttrString(type, "__post_init__");
+    if (has_post_init) {
+        return 0;
+    }
+    PyObject *fields = PyObject_GetAttrString(type, "__dataclass_fields__");
+    if (fields == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int ok = PyDict_Check(fields) && PyDict_GET_SIZE(fields) == NRESULT;
+    if (ok) {
+        Py_ssize_t pos = 0, i = 0;
+        PyObject *key, *value;
+        while (ok && PyDict_Next(fields, &pos, &key, &value)) {
+            ok = PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, RESULT_FIELDS[i++]) == 0;
+        }
+    }
+    Py_DECREF(fields);
+    Py_ssize_t offsets[NRESULT];
+    for (int i = 0; ok && i < NRESULT; i++) {
+        PyObject *descr =
+            PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, RESULT_FIELDS[i]);
+        ok = descr != NULL && Py_IS_TYPE(descr, &PyMemberDescr_Type);
+        if (ok) {
+            PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+            ok = member->type == T_OBJECT_EX && !(member->flags & READONLY);
+            offsets[i] = member->offset;
+        }
+    }
+    if (ok) {
+        memcpy(self->result_offsets, offsets, sizeof(offsets));
+    }
+    return 0;
+}
+
+static int
+FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"analyse",
+                             "fallback",
+                             "clean",
+                             "spread_calls",
+                             "result_type",
+                             "languages",
+                             "feature_names",
+                             "packed_fields",
+                             "memo_size",
+                             "max_memo_chunk",
+                             "max_text_chars",
+                             "vote_scale",
+                             "min_lexical_votes",
+                             "unknown_ratio",
+                             "unknown_penalty",
+                             "smoothing",
+                             NULL};
+    PyObject *analyse, *fallback, *clean, *spread_calls, *result_type, *languages;
+    PyObject *feature_names, *packed_fields;
+    Py_ssize_t memo_size, max_memo_chunk, max_text_chars;
+    double vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing;
+    if (self->analyse != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "FastNormalizer is already initialised");
+        return -1;
+    }
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "$OOOOOOOOnnnddddd", kwlist, &analyse,
+                                     &fallback, &clean, &spread_calls, &result_type, &languages,
+                                     &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
+                                     &max_text_chars, &vote_scale, &min_lexical_votes,
+                                     &unknown_ratio, &unknown_penalty, &smoothing)) {
+        return -1;
+    }
+    if (!PyCallable_Check(analyse) || !PyCallable_Check(fallback) || !PyCallable_Check(clean) ||
+        !PyCallable_Check(spread_calls) || !PyCallable_Check(result_type)) {
+        PyErr_SetString(PyExc_TypeError, "the callbacks and result_type must be callable");
+        return -1;
+    }
+    if (memo_size < 2) {
+        PyErr_SetString(PyExc_ValueError, "maxsize must be at least 2");
+        return -1;
+    }
+    if (max_memo_chunk < 0 || max_memo_chunk > 4096 || max_text_chars < 0 ||
+        max_text_chars > UINT32_MAX / 256 || !(vote_scale > 0)) {
+        PyErr_SetString(PyExc_ValueError, "constant out of range");
+        return -1;
+    }
+    if (check_names(packed_fields, PACKED_NAMES, NFIELDS, "packed_fields") < 0 ||
+        check_names(feature_names, FEATURE_NAMES, NFEATURES, "feature_names") < 0) {
+        return -1;
+    }
+    if (!PyTuple_Check(languages) || PyTuple_GET_SIZE(languages) != NLANGS) {
+        PyErr_SetString(PyExc_ValueError, "languages: expected a tuple of 5 str");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < NLANGS; i++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(languages, i))) {
+            PyErr_SetString(PyExc_ValueError, "languages: expected a tuple of 5 str");
+            return -1;
+        }
+    }
+    self->analyse = Py_NewRef(analyse);
+    self->fallback = Py_NewRef(fallback);
+    self->clean = Py_NewRef(clean);
+    self->spread_calls = Py_NewRef(spread_calls);
+    self->result_type = Py_NewRef(result_type);
+    self->languages = Py_NewRef(languages);
+    self->feature_keys = Py_NewRef(feature_names);
+    self->max_text_chars = max_text_chars;
+    self->max_memo_chunk = max_memo_chunk;
+    self->vote_scale = vote_scale;
+    self->min_lexical_votes = min_lexical_votes;
+    self->unknown_ratio = unknown_ratio;
+    self->unknown_penalty = unknown_penalty;
+    self->smoothing = smoothing;
+    self->memo.half = (size_t)(memo_size / 2);
+    if ((self->dot = PyUnicode_FromString(".")) == NULL ||
+        (self->empty_text = PyUnicode_New(0, 0)) == NULL ||
+        (self->empty_tuple = PyTuple_New(0)) == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < FLOAT_CACHE; i++) {
+        if ((self->floats[i] = PyFloat_FromDouble((double)i)) == NULL) {
+            return -1;
+        }
+    }
+    if ((self->feature_template = PyDict_New()) == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < NFEATURES; i++) {
+        if (PyDict_SetItem(self->feature_template, PyTuple_GET_ITEM(feature_names, i),
+                           self->floats[0]) < 0) {
+            return -1;
+        }
+    }
+    return find_result_offsets(self);
+}
+
+static int
+FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
+{
+    /* The memo holds only str and tuples of str: no cycle can run through it. */
+    Py_VISIT(self->analyse);
+    Py_VISIT(self->fallback);
+    Py_VISIT(self->clean);
+    Py_VISIT(self->spread_calls);
+    Py_VISIT(self->result_type);
+    Py_VISIT(self->languages);
+    Py_VISIT(self->feature_keys);
+    Py_VISIT(self->feature_template);
+    return 0;
+}
+
+static int
+FastNormalizer_clear(FastNormalizer *self)
+{
+    Py_CLEAR(self->analyse);
+    Py_CLEAR(self->fallback);
+    Py_CLEAR(self->clean);
+    Py_CLEAR(self->spread_calls);
+    Py_CLEAR(self->result_type);
+    Py_CLEAR(self->languages);
+    Py_CLEAR(self->feature_keys);
+    Py_CLEAR(self->feature_template);
+    return 0;
+}
+
+static void
+FastNormalizer_dealloc(FastNormalizer *self)
+{
+    PyObject_GC_UnTrack(self);
+    FastNormalizer_clear(self);
+    gen_free(&self->memo.young);
+    gen_free(&self->memo.old);
+    Py_CLEAR(self->dot);
+    Py_CLEAR(self->empty_text);
+    Py_CLEAR(self->empty_tuple);
+    for (int i = 0; i < FLOAT_CACHE; i++) {
+        Py_CLEAR(self->floats[i]);
+    }
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+FastNormalizer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    FastNormalizer *self = (FastNormalizer *)type->tp_alloc(type, 0);
+    return (PyObject *)self; /* tp_alloc zeroes every field */
+}
+
+/* Every method needs an initialised object. */
+#define REQUIRE_INIT(self)                                                                  \
+    do {                                                                                    \
+        if ((self)->analyse == NULL) {                                                      \
+            PyErr_SetString(PyExc_RuntimeError, "FastNormalizer is not initialised");       \
+            return NULL;                                                                    \
+        }                                                                                   \
+    } while (0)
+
+static PyObject *
+FastNormalizer_normalize_many_checked(FastNormalizer *self, PyObject *texts)
+{
+    REQUIRE_INIT(self);
+    return FastNormalizer_normalize_many(self, texts);
+}
+
+static PyObject *
+FastNormalizer_get_direct_results(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->result_offsets[0] >= 0);
+}
+
+static PyGetSetDef FastNormalizer_getset[] = {
+    {"direct_results", (getter)FastNormalizer_get_direct_results, NULL,
+     "Whether results are filled in directly (else built by calling result_type).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef FastNormalizer_methods[] = {
+    {"normalize_many", (PyCFunction)FastNormalizer_normalize_many_checked, METH_O,
+     normalize_many_doc},
+    {"memo_len", (PyCFunction)FastNormalizer_memo_len, METH_NOARGS, memo_len_doc},
+    {"clear_memo", (PyCFunction)FastNormalizer_clear_memo, METH_NOARGS, clear_memo_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(FastNormalizer_doc,
+             "FastNormalizer(*, analyse, fallback, clean, spread_calls, result_type, languages, "
+             "feature_names, packed_fields, memo_size, max_memo_chunk, max_text_chars, "
+             "vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing)\n--\n\n"
+             "The per-post path of monitor.text.pipeline.Normalizer, with its own chunk memo.");
+
+static PyTypeObject FastNormalizerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "monitor.text._cnorm.FastNormalizer",
+    .tp_basicsize = sizeof(FastNormalizer),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = FastNormalizer_doc,
+    .tp_new = FastNormalizer_new,
+    .tp_init = (initproc)FastNormalizer_init,
+    .tp_dealloc = (destructor)FastNormalizer_dealloc,
+    .tp_traverse = (traverseproc)FastNormalizer_traverse,
+    .tp_clear = (inquiry)FastNormalizer_clear,
+    .tp_methods = FastNormalizer_methods,
+    .tp_getset = FastNormalizer_getset,
+};
+
+static struct PyModuleDef cnorm_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "monitor.text._cnorm",
+    .m_doc = "The per-post path of monitor.text.pipeline.Normalizer in C (see _cnorm.c).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__cnorm(void)
+{
+    for (int c = 0; c < 128; c++) {
+        ascii_space[c] = Py_UNICODE_ISSPACE(c) ? 1 : 0;
+    }
+    if (PyType_Ready(&FastNormalizerType) < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&cnorm_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddObjectRef(module, "FastNormalizer", (PyObject *)&FastNormalizerType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

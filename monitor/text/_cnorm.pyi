@@ -1,0 +1,39 @@
+"""Type stub for the optional C extension built from ``_cnorm.c`` (see that file's header)."""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from monitor.text.types import NormalizedText
+
+class FastNormalizer:
+    """The per-post path of ``Normalizer`` with its own bounded chunk memo."""
+
+    def __init__(
+        self,
+        *,
+        analyse: Callable[[str], tuple[str, int, str]],
+        fallback: Callable[[Any, int, int, str], tuple[str, float, float]],
+        clean: Callable[[str], str],
+        spread_calls: Callable[[list[str]], int],
+        result_type: type[Any],
+        languages: tuple[str, ...],
+        feature_names: tuple[str, ...],
+        packed_fields: tuple[str, ...],
+        memo_size: int,
+        max_memo_chunk: int,
+        max_text_chars: int,
+        vote_scale: float,
+        min_lexical_votes: float,
+        unknown_ratio: float,
+        unknown_penalty: float,
+        smoothing: float,
+    ) -> None: ...
+    @property
+    def direct_results(self) -> bool:
+        """Whether results are filled in directly (else built by calling ``result_type``)."""
+    def normalize_many(self, texts: Sequence[str], /) -> list[NormalizedText] | None:
+        """Results for a list or tuple of exact str; ``None`` for anything else."""
+    def memo_len(self) -> int:
+        """Chunks held by the memo (both generations)."""
+    def clear_memo(self) -> None:
+        """Forget every memoised chunk."""
