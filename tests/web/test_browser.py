@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -21,7 +21,7 @@ from tests.web.conftest import StoredWorld
 from tests.web.world import PASSWORD, World
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Dialog
+    from playwright.sync_api import Browser, BrowserContext, Dialog, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -40,6 +40,12 @@ pytestmark = [
 ]
 
 sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class PageFactory(Protocol):
+    """The ``new_page`` fixture: ``new_page(**context_options)`` opens a fresh page."""
+
+    def __call__(self, **options: Any) -> Page: ...
 
 
 @dataclass
@@ -64,7 +70,7 @@ def site(stored_world: StoredWorld) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """Headless Debian chromium."""
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(
@@ -75,12 +81,12 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def new_page(browser: object) -> Iterator[object]:
+def new_page(browser: Browser) -> Iterator[PageFactory]:
     """``new_page(viewport=None)``: a page in a fresh context (its own cookies)."""
-    contexts: list[object] = []
+    contexts: list[BrowserContext] = []
 
-    def make(**options: object) -> object:
-        context = browser.new_context(**options)  # type: ignore[attr-defined]
+    def make(**options: Any) -> Page:
+        context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -88,20 +94,20 @@ def new_page(browser: object) -> Iterator[object]:
 
     yield make
     for context in contexts:
-        context.close()  # type: ignore[attr-defined]
+        context.close()
 
 
-def log_in(page: object, site: Site, who: str) -> None:
+def log_in(page: Page, site: Site, who: str) -> None:
     """Log in through the form and land on the queue."""
-    page.goto(f"{site.url}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=email]", site.world.emails[who])  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("button[type=submit].primary")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/queue$"))  # type: ignore[attr-defined]
+    page.goto(f"{site.url}/login")
+    page.fill("input[name=email]", site.world.emails[who])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(re.compile(r".*/queue$"))
 
 
-def test_a_reviewer_logs_in_and_sees_the_queue(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_a_reviewer_logs_in_and_sees_the_queue(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     page.goto(f"{site.url}/queue")
     assert "/login" in page.url
     log_in(page, site, "reviewer")
@@ -110,10 +116,10 @@ def test_a_reviewer_logs_in_and_sees_the_queue(new_page: object, site: Site) -> 
 
 
 def test_a_case_goes_from_the_queue_to_a_published_clarification(
-    new_page: object, site: Site
+    new_page: PageFactory, site: Site
 ) -> None:
     case_id = site.world.cases["jabar"]
-    reviewer = new_page()  # type: ignore[operator]
+    reviewer = new_page()
     log_in(reviewer, site, "reviewer")
     reviewer.click(f'a[href="/cases/{case_id}"]')
     reviewer.wait_for_url(f"**/cases/{case_id}")
@@ -134,7 +140,7 @@ def test_a_case_goes_from_the_queue_to_a_published_clarification(
     assert reviewer.locator(f'form[action="/cases/{case_id}/approve"]').count() == 0
     assert "disetujui oleh orang lain" in reviewer.content()
 
-    approver = new_page()  # type: ignore[operator]
+    approver = new_page()
     log_in(approver, site, "approver")
     approver.goto(f"{site.url}/cases/{case_id}")
     approver.click(f'form[action="/cases/{case_id}/approve"] button')
@@ -151,19 +157,20 @@ def test_a_case_goes_from_the_queue_to_a_published_clarification(
         assert step in history
 
 
-def test_a_regional_officer_sees_only_their_region(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_a_regional_officer_sees_only_their_region(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     log_in(page, site, "papua")
     page.goto(f"{site.url}/queue?status=all")
     regions = page.locator("tr[data-row] td:nth-child(9)").all_inner_texts()
     assert regions == ["Papua"]
     response = page.goto(f"{site.url}/cases/{site.world.cases['xss']}")
+    assert response is not None
     assert response.status == 404
     assert "Tidak ditemukan" in page.content()
 
 
-def test_a_post_with_script_and_onerror_renders_inert(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_a_post_with_script_and_onerror_renders_inert(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     dialogs: list[str] = []
 
     def dismiss(dialog: Dialog) -> None:
@@ -191,8 +198,8 @@ def test_a_post_with_script_and_onerror_renders_inert(new_page: object, site: Si
     assert dialogs == []
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_a_form_posted_without_its_csrf_token_is_refused(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     log_in(page, site, "reviewer")
     case_id = site.world.cases["central"]
     page.goto(f"{site.url}/cases/{case_id}")
@@ -207,8 +214,8 @@ def test_a_form_posted_without_its_csrf_token_is_refused(new_page: object, site:
     assert page.locator("[data-testid=assignee]").inner_text() == "–"
 
 
-def test_the_queue_works_on_a_phone(new_page: object, site: Site) -> None:
-    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # type: ignore[operator]
+def test_the_queue_works_on_a_phone(new_page: PageFactory, site: Site) -> None:
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     log_in(page, site, "reviewer")
     assert not page.locator("table.queue thead").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -218,8 +225,10 @@ def test_the_queue_works_on_a_phone(new_page: object, site: Site) -> None:
     assert not page.locator(".keys-hint").is_visible()  # no keyboard on a phone
 
 
-def test_a_logged_in_user_switches_between_bahasa_and_english(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_a_logged_in_user_switches_between_bahasa_and_english(
+    new_page: PageFactory, site: Site
+) -> None:
+    page = new_page()
     log_in(page, site, "admin")
     assert page.locator("h1").first.inner_text().startswith("Antrean kasus")
     with page.expect_navigation():
@@ -227,7 +236,7 @@ def test_a_logged_in_user_switches_between_bahasa_and_english(new_page: object, 
     assert page.url.endswith("/queue")
     assert page.locator("h1").first.inner_text().startswith("Case queue")
     assert page.evaluate("document.documentElement.lang") == "en"
-    again = new_page()  # type: ignore[operator]
+    again = new_page()
     again.goto(f"{site.url}/login")
     again.fill("input[name=email]", site.world.emails["admin"])
     again.fill("input[name=password]", PASSWORD)
@@ -239,8 +248,8 @@ def test_a_logged_in_user_switches_between_bahasa_and_english(new_page: object, 
     assert again.locator("h1").first.inner_text().startswith("Antrean kasus")
 
 
-def test_keyboard_shortcuts_move_and_open(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_keyboard_shortcuts_move_and_open(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     log_in(page, site, "analyst")
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -260,8 +269,8 @@ def test_keyboard_shortcuts_move_and_open(new_page: object, site: Site) -> None:
     assert page.evaluate("document.getElementById('shortcuts').open") is True
 
 
-def test_the_assign_shortcut_on_a_case_page(new_page: object, site: Site) -> None:
-    page = new_page()  # type: ignore[operator]
+def test_the_assign_shortcut_on_a_case_page(new_page: PageFactory, site: Site) -> None:
+    page = new_page()
     log_in(page, site, "reviewer")
     page.goto(f"{site.url}/cases/{site.world.cases['low']}")
     assert page.locator("[data-testid=assignee]").inner_text() == "–"
@@ -271,7 +280,7 @@ def test_the_assign_shortcut_on_a_case_page(new_page: object, site: Site) -> Non
 
 
 def test_a_flagged_demo_post_becomes_a_published_approved_clarification(
-    new_page: object, tmp_path: Path, sqlite_template: Path
+    new_page: PageFactory, tmp_path: Path, sqlite_template: Path
 ) -> None:
     """The issue's "done when": demo stream → pipeline → queue → clarification, in chromium."""
     from monitor.auth.users import create_user
@@ -304,7 +313,7 @@ def test_a_flagged_demo_post_becomes_a_published_approved_clarification(
     try:
         pages = {}
         for email in ("rina@kominfo.test", "yusuf@kominfo.test"):
-            page = new_page()  # type: ignore[operator]
+            page = new_page()
             page.goto(f"{base}/login")
             page.fill("input[name=email]", email)
             page.fill("input[name=password]", PASSWORD)
