@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -119,7 +119,7 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 422, "error.input")
 
 
-def create_app(settings: Settings, db: Database | None = None) -> Any:
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     """The review web app and API over ``settings``' store (or ``db`` when given).
 
     Returns a FastAPI application. The secret key comes from the settings or is generated

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from monitor.config import Settings
 from monitor.store.db import Database
@@ -51,25 +52,25 @@ def world(db: Database) -> World:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database, world: World) -> object:
+def app(settings: Settings, db: Database, world: World) -> FastAPI:
     """The app over the world's store."""
     return create_app(settings, db)
 
 
 @pytest.fixture
-def anonymous(app: object) -> Iterator[TestClient]:
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
     """A client that has not logged in."""
-    with TestClient(app, base_url="https://testserver") as client:  # type: ignore[arg-type]
+    with TestClient(app, base_url="https://testserver") as client:
         yield client
 
 
 @pytest.fixture
-def client_for(app: object, world: World) -> Iterator[Callable[[str], TestClient]]:
+def client_for(app: FastAPI, world: World) -> Iterator[Callable[[str], TestClient]]:
     """``client_for("jabar")``: a new client logged in as that person of the world."""
     clients: list[TestClient] = []
 
     def make(name: str) -> TestClient:
-        client = TestClient(app, base_url="https://testserver")  # type: ignore[arg-type]
+        client = TestClient(app, base_url="https://testserver")
         client.__enter__()
         clients.append(client)
         return log_in(client, world.emails[name])

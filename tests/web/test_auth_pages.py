@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import httpx
+from fastapi import FastAPI
+
 from monitor.web.settings import WebSettings
 from tests.web.client import TestClient, csrf_of
 from tests.web.world import PASSWORD, World
@@ -11,7 +14,7 @@ from tests.web.world import PASSWORD, World
 Clients = Callable[[str], TestClient]
 
 
-def _login(client: TestClient, email: str, password: str, next_: str = "/queue") -> object:
+def _login(client: TestClient, email: str, password: str, next_: str = "/queue") -> httpx.Response:
     token = csrf_of(client.get("/login").text)
     return client.post(
         "/login",
@@ -24,16 +27,16 @@ def test_a_good_login_starts_a_secure_session(anonymous: TestClient, world: Worl
     anonymous.get("/login")
     before = anonymous.cookies.get("pantau_session")
     response = _login(anonymous, world.emails["reviewer"], PASSWORD)
-    assert response.status_code == 303  # type: ignore[attr-defined]
-    assert response.headers["location"] == "/queue"  # type: ignore[attr-defined]
-    cookie = response.headers["set-cookie"]  # type: ignore[attr-defined]
+    assert response.status_code == 303
+    assert response.headers["location"] == "/queue"
+    cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
     assert anonymous.cookies.get("pantau_session") != before
     assert anonymous.get("/queue").status_code == 200
 
 
-def test_cookies_are_not_marked_secure_over_plain_http(app: object, world: World) -> None:
-    with TestClient(app, base_url="http://testserver") as client:  # type: ignore[arg-type]
+def test_cookies_are_not_marked_secure_over_plain_http(app: FastAPI, world: World) -> None:
+    with TestClient(app, base_url="http://testserver") as client:
         response = client.get("/login")
         assert "Secure" not in response.headers["set-cookie"]
         assert "HttpOnly" in response.headers["set-cookie"]
@@ -44,30 +47,30 @@ def test_a_wrong_password_is_refused_without_saying_which_part(
 ) -> None:
     wrong = _login(anonymous, world.emails["reviewer"], "salah-sekali-123")
     unknown = _login(anonymous, "nobody@kominfo.test", PASSWORD)
-    assert wrong.status_code == unknown.status_code == 401  # type: ignore[attr-defined]
-    assert "Email atau kata sandi salah" in wrong.text  # type: ignore[attr-defined]
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Email atau kata sandi salah" in wrong.text
     assert anonymous.get("/queue", follow_redirects=False).status_code == 303
 
 
 def test_repeated_failures_pause_logins_for_that_email(
-    app: object, anonymous: TestClient, world: World
+    app: FastAPI, anonymous: TestClient, world: World
 ) -> None:
-    app.state.web = WebSettings(login_max_failures_per_email=2)  # type: ignore[attr-defined]
+    app.state.web = WebSettings(login_max_failures_per_email=2)
     for _ in range(2):
         _login(anonymous, world.emails["reviewer"], "salah-sekali-123")
     paused = _login(anonymous, world.emails["reviewer"], PASSWORD)
-    assert paused.status_code == 429  # type: ignore[attr-defined]
-    assert "Terlalu banyak percobaan" in paused.text  # type: ignore[attr-defined]
+    assert paused.status_code == 429
+    assert "Terlalu banyak percobaan" in paused.text
     other = _login(anonymous, world.emails["approver"], PASSWORD)
-    assert other.status_code == 303  # type: ignore[attr-defined]
+    assert other.status_code == 303
 
 
 def test_login_only_redirects_to_local_paths(anonymous: TestClient, world: World) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         response = _login(anonymous, world.emails["reviewer"], PASSWORD, target)
-        assert response.headers["location"] == "/queue", target  # type: ignore[attr-defined]
+        assert response.headers["location"] == "/queue", target
     response = _login(anonymous, world.emails["reviewer"], PASSWORD, "/cases/1?posts_page=2")
-    assert response.headers["location"] == "/cases/1?posts_page=2"  # type: ignore[attr-defined]
+    assert response.headers["location"] == "/cases/1?posts_page=2"
 
 
 def test_logout_ends_the_session(client_for: Clients) -> None:

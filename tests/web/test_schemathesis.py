@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, settings
 from requests.structures import CaseInsensitiveDict
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -71,7 +72,7 @@ class _Token:
 class Api:
     """The app over a world in SQLite, and the headers of an admin token of every scope."""
 
-    app: object
+    app: FastAPI
     headers: dict[str, str]
 
 
