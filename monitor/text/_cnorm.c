@@ -22,8 +22,10 @@
  *                                 words (as _assemble does);
  *   fallback(votes, known, unknown, cleaned) -> (language, confidence, mix)
  *                                 pipeline._fallback_language, when needs_fallback holds.
- * Later stages analyse chunks in C: resolve_chunk() is the one place that calls analyse, and
- * a C analyser returning an Entry goes right before that call.
+ * Stage 2 (optional, the ``words`` lexicons given at construction; off when None): chunks of
+ * lowercase ASCII letters that Normalizer._plain_word handles are analysed in C (see
+ * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable; every other
+ * chunk still goes to analyse(). stats() counts both and why a plain word went to Python.
  *
  * The memo: two generations, like monitor.text.stem.BoundedMemo (young and old; a hit in
  * the old one is copied into the young one; when the young one holds memo_size // 2 entries
@@ -96,6 +98,29 @@ static const char *const RESULT_FIELDS[NRESULT] = {
 };
 
 static unsigned char ascii_space[128];
+
+/* Counters of the chunks missing from the memo (FastNormalizer.stats()). */
+enum {
+    S_C_WORDS,       /* [a-z]+ chunks analysed in C (stage 2) */
+    S_PYTHON,        /* chunks sent to the analyse() callback */
+    S_TOO_LONG,      /* [a-z]+ chunks sent to Python: longer than MAX_WORD */
+    S_SLANG,         /* ... a slang key */
+    S_LAUGHTER,      /* ... maybe laughter (conservative pre-check) */
+    S_ELONGATED,     /* ... elongated */
+    S_CLITIC_SLANG,  /* ... clitic-ending with a slang stem */
+    S_MARKERS,       /* chunks analysed in C that are marker words */
+    S_STABLE_CALLS,  /* calls of the _stable() callback */
+    S_STOPWORD_STEMS, /* stopwords whose votes needed the stem callback */
+    NSTATS
+};
+static const char *const STAT_NAMES[NSTATS] = {
+    "c_words",  "python_chunks",  "too_long",     "slang",         "maybe_laughter",
+    "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
+};
+
+/* The clitics of pipeline._CLITICS, in order (checked at construction). */
+#define NCLITICS 6
+static const char *const CLITICS[NCLITICS] = {"nya", "lah", "kah", "pun", "ku", "mu"};
 
 /* ----------------------------------------------------------------------------------------
  * The memo
@@ -352,6 +377,22 @@ typedef struct {
     double unknown_penalty;
     double smoothing;
     Memo memo;
+    /* Stage 2 (see analyse_plain_word): the lexicons of the Normalizer, NULL when off. */
+    PyObject *w_slang_keys;       /* set: Normalizer._slang_keys */
+    PyObject *w_stopwords;        /* set: Normalizer.stopwords */
+    PyObject *w_spread_codes;     /* dict: pipeline._SPREAD_CODES */
+    PyObject *w_shared_or_slang;  /* set: Normalizer._shared_or_slang */
+    PyObject *w_other_markers;    /* set: Normalizer._other_markers */
+    PyObject *w_shared_vocabulary; /* set: Normalizer.shared_vocabulary */
+    PyObject *w_dictionary;       /* set: Normalizer.dictionary */
+    PyObject *w_marker_votes;     /* dict: marker word -> (packed votes unshared, shared) */
+    PyObject *w_stem;             /* Normalizer.stemmer.stem */
+    PyObject *w_stable;           /* Normalizer._stable */
+    PyObject *space;              /* " " */
+    uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
+    uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
+    Py_ssize_t w_max_word;
+    Py_ssize_t stats[NSTATS];
 } FastNormalizer;
 
 /* What one post collects from its chunks; every object is a strong reference. */
@@ -474,6 +515,8 @@ unpack_fields(PyObject *packed, uint32_t *fields)
     return 0;
 }
 
+static PyObject *tokens_of_text(FastNormalizer *self, PyObject *text);
+
 /* An Entry (new references, no key) from a Contribution(text, packed, spread). */
 static int
 entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out)
@@ -492,6 +535,23 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
     if (unpack_fields(packed, out->fields) < 0) {
         return -1;
     }
+    PyObject *tokens = tokens_of_text(self, text);
+    if (tokens == NULL) {
+        return -1;
+    }
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = Py_NewRef(text);
+    out->tokens = tokens;
+    out->spread = Py_NewRef(PyUnicode_GET_LENGTH(spread) == 0 ? self->dot : spread);
+    return 0;
+}
+
+/* text.split() as a tuple (new reference) of an exact str. */
+static PyObject *
+tokens_of_text(FastNormalizer *self, PyObject *text)
+{
     PyObject *tokens;
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     if (len == 0) {
@@ -510,22 +570,260 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
         else {
             PyObject *list = PyUnicode_Split(text, NULL, -1);
             if (list == NULL) {
-                return -1;
+                return NULL;
             }
             tokens = PyList_AsTuple(list);
             Py_DECREF(list);
         }
-        if (tokens == NULL) {
+    }
+    return tokens;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Stage 2: plain words analysed in C
+ *
+ * A chunk of lowercase ASCII letters only ([a-z]+) goes through the first branch of
+ * Normalizer._analyse_chunk: the word's part (word memo, else _new_word_part, which gives
+ * _plain_word(word) whenever that is not None) plus len(chunk) letters. The part depends on
+ * the word and the lexicons alone (the word memo only saves work), so the C side computes
+ * _plain_word(word) itself and never reads or writes the Python word memo; any other path
+ * that needs the word still computes the same part.
+ *
+ * analyse_plain_word follows _plain_word step for step. It gives up (the chunk goes to the
+ * analyse() callback, counted in stats()) exactly where _plain_word returns None, except
+ * that laughter is tested conservatively: a word that might match elongation._LAUGH_RE goes
+ * to Python. Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
+ * The stem comes from the Python stemmer (its cache and learning stay those of the Python
+ * path, and it is asked for the same words in the same order), and a stem that differs from
+ * the word goes through the Python Normalizer._stable, as in _plain_word. The language
+ * votes of a marker word come from a table built in Python (pack_votes(word_votes(w, s)) for
+ * s False and True); every other word votes _PACKED_SHARED or _UNKNOWN.
+ * ------------------------------------------------------------------------------------- */
+
+static int
+only_letters(const char *s, size_t n, const char *allowed)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strchr(allowed, s[i]) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 0 when the [a-z] word cannot match elongation._LAUGH_RE; 1 when it might. Each test is a
+ * necessary condition of one alternative of the pattern. */
+static int
+maybe_laughter(const char *s, size_t n)
+{
+    return ((s[0] == 'a' || s[0] == 'w') && only_letters(s, n, "aweok")) || /* a?w+[aeo]?k+ */
+           (s[0] == 'k' && only_letters(s, n, "kw")) ||                    /* k+w+ */
+           (only_letters(s, n, "bmwaheiou") && memchr(s, 'h', n) != NULL) || /* haha */
+           (s[0] == 'x' && only_letters(s, n, "xi")) ||                    /* xixi */
+           (n >= 2 && s[0] == 'l' && (s[1] == 'o' || s[1] == 'm')) ||      /* lol, lmao */
+           (n >= 4 && memcmp(s, "rofl", 4) == 0) || (n >= 6 && memcmp(s, "ngakak", 6) == 0);
+}
+
+/* Normalizer._votes_with_stem (stem != NULL) or pack_votes(Normalizer._word_votes(word))
+ * of a stopword (stem == NULL: the stem is asked only if needed), added to fields. */
+static int
+add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObject *marker,
+          uint32_t *fields)
+{
+    int shared = PySet_Contains(self->w_shared_or_slang, word);
+    if (shared > 0) {
+        int other = PySet_Contains(self->w_other_markers, word);
+        shared = other < 0 ? -1 : !other;
+    }
+    if (shared == 0) {
+        shared = PySet_Contains(self->w_shared_vocabulary, word);
+    }
+    if (shared == 0 && n > 3) {
+        if (stem == NULL) {
+            self->stats[S_STOPWORD_STEMS]++;
+            PyObject *own = PyObject_CallOneArg(self->w_stem, word);
+            if (own == NULL) {
+                return -1;
+            }
+            shared = PySet_Contains(self->w_dictionary, own);
+            Py_DECREF(own);
+        }
+        else {
+            shared = PySet_Contains(self->w_dictionary, stem);
+        }
+    }
+    if (shared < 0) {
+        return -1;
+    }
+    uint32_t marker_fields[NFIELDS];
+    const uint32_t *votes = shared ? self->w_shared : self->w_unknown;
+    if (marker != NULL) {
+        self->stats[S_MARKERS]++;
+        if (!PyTuple_Check(marker) || PyTuple_GET_SIZE(marker) != 2) {
+            PyErr_SetString(PyExc_TypeError, "marker votes must be 2-tuples");
             return -1;
         }
+        if (unpack_fields(PyTuple_GET_ITEM(marker, shared), marker_fields) < 0) {
+            return -1;
+        }
+        votes = marker_fields;
+    }
+    for (int i = 0; i < NFIELDS; i++) {
+        fields[i] += votes[i];
+    }
+    return 0;
+}
+
+/* The Entry of chunk `word` (exact str, UTF-8 `s` of `n` bytes) when it is [a-z]+ and
+ * Normalizer._plain_word handles it: 1 with *out filled (new references), 0 when the chunk
+ * must go to the analyse() callback, -1 on error. */
+static int
+analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, Entry *out)
+{
+    if (n == 0) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 'a' || s[i] > 'z') {
+            return 0;
+        }
+    }
+    if ((Py_ssize_t)n > self->w_max_word) {
+        self->stats[S_TOO_LONG]++;
+        return 0;
+    }
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] == s[i + 1] && s[i] == s[i + 2]) {
+            self->stats[S_ELONGATED]++;
+            return 0;
+        }
+    }
+    if (maybe_laughter(s, n)) {
+        self->stats[S_LAUGHTER]++;
+        return 0;
+    }
+    int found = PySet_Contains(self->w_slang_keys, word);
+    if (found != 0) {
+        if (found > 0) {
+            self->stats[S_SLANG]++;
+        }
+        return found < 0 ? -1 : 0;
+    }
+    /* word.endswith(_CLITICS) and self._slang(word) is not None */
+    for (int c = 0; c < NCLITICS; c++) {
+        size_t len = strlen(CLITICS[c]);
+        if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
+            PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
+            if (base == NULL) {
+                return -1;
+            }
+            found = PySet_Contains(self->w_slang_keys, base);
+            Py_DECREF(base);
+            if (found != 0) {
+                if (found > 0) {
+                    self->stats[S_CLITIC_SLANG]++;
+                }
+                return found < 0 ? -1 : 0;
+            }
+        }
+    }
+    /* The word is handled here from now on. Every object below is a strong reference. */
+    PyObject *code = NULL, *marker = NULL, *stem = NULL, *text = NULL;
+    int status = -1;
+    memset(out->fields, 0, sizeof(out->fields));
+    code = PyDict_GetItemWithError(self->w_spread_codes, word);
+    if (code == NULL && PyErr_Occurred()) {
+        goto done;
+    }
+    Py_XINCREF(code);
+    if (code != NULL && (!PyUnicode_CheckExact(code))) {
+        PyErr_SetString(PyExc_TypeError, "spread codes must be str");
+        goto done;
+    }
+    marker = PyDict_GetItemWithError(self->w_marker_votes, word);
+    if (marker == NULL && PyErr_Occurred()) {
+        goto done;
+    }
+    Py_XINCREF(marker);
+    int stopword = PySet_Contains(self->w_stopwords, word);
+    if (stopword < 0) {
+        goto done;
+    }
+    if (stopword) {
+        if (add_votes(self, word, n, NULL, marker, out->fields) < 0) {
+            goto done;
+        }
+        text = Py_NewRef(self->empty_text);
+    }
+    else {
+        stem = PyObject_CallOneArg(self->w_stem, word);
+        if (stem == NULL) {
+            goto done;
+        }
+        if (!PyUnicode_Check(stem)) {
+            PyErr_SetString(PyExc_TypeError, "stem() must return a str");
+            goto done;
+        }
+        if (add_votes(self, word, n, stem, marker, out->fields) < 0) {
+            goto done;
+        }
+        int drop = PySet_Contains(self->w_stopwords, stem);
+        if (drop < 0) {
+            goto done;
+        }
+        int same = 0;
+        if (!drop && PyUnicode_GET_LENGTH(stem) > 0) {
+            same = PyUnicode_Compare(stem, word) == 0;
+            if (!same && PyErr_Occurred()) {
+                goto done;
+            }
+        }
+        if (drop || PyUnicode_GET_LENGTH(stem) == 0) {
+            text = Py_NewRef(word); /* see Normalizer._emit */
+        }
+        else if (same) {
+            text = Py_NewRef(word);
+        }
+        else { /* a dictionary root; it may still be slang */
+            self->stats[S_STABLE_CALLS]++;
+            PyObject *stable = PyObject_CallOneArg(self->w_stable, stem);
+            if (stable == NULL) {
+                goto done;
+            }
+            text = PyUnicode_Join(self->space, stable);
+            Py_DECREF(stable);
+            if (text == NULL) {
+                goto done;
+            }
+            if (!PyUnicode_CheckExact(text)) {
+                PyErr_SetString(PyExc_TypeError, "_stable() must give str tokens");
+                goto done;
+            }
+        }
+    }
+    int spread = code != NULL && PyUnicode_GET_LENGTH(code) > 0;
+    if (spread) {
+        out->fields[F_SPREAD] += 1;
+    }
+    out->fields[F_LETTERS] += (uint32_t)n;
+    PyObject *tokens = tokens_of_text(self, text);
+    if (tokens == NULL) {
+        goto done;
     }
     out->hash = 0;
     out->key_off = 0;
     out->key_len = 0;
     out->text = Py_NewRef(text);
     out->tokens = tokens;
-    out->spread = Py_NewRef(PyUnicode_GET_LENGTH(spread) == 0 ? self->dot : spread);
-    return 0;
+    out->spread = Py_NewRef(spread ? code : self->dot);
+    self->stats[S_C_WORDS]++;
+    status = 1;
+done:
+    Py_XDECREF(code);
+    Py_XDECREF(marker);
+    Py_XDECREF(stem);
+    Py_XDECREF(text);
+    return status;
 }
 
 /* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
@@ -550,7 +848,23 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
     if (chunk == NULL) {
         return -1;
     }
-    /* Stage 2 and later: chunks the C side can analyse itself are handled here. */
+    /* Stage 2: plain words are analysed here (their key is their UTF-8, hence ASCII). */
+    if (key != NULL && self->w_slang_keys != NULL) {
+        Entry value;
+        int handled = analyse_plain_word(self, chunk, key, key_len, &value);
+        if (handled != 0) {
+            Py_DECREF(chunk);
+            if (handled < 0) {
+                return -1;
+            }
+            /* From here to post_add nothing calls into Python. */
+            Entry *e = memo_put(&self->memo, hash, key, key_len, &value);
+            int status = e == NULL ? -1 : post_add(self, post, e);
+            entry_release(&value);
+            return status;
+        }
+    }
+    self->stats[S_PYTHON]++;
     PyObject *contribution = NULL;
     if (key == NULL) { /* not memoised: analysed once per call */
         if (post->long_done == NULL && (post->long_done = PyDict_New()) == NULL) {
@@ -1187,6 +1501,71 @@ find_result_offsets(FastNormalizer *self)
     return 0;
 }
 
+/* Stage 2's lexicons from the ``words`` tuple (None: stage 2 off). Layout:
+ * (slang_keys, stopwords, spread_codes, shared_or_slang, other_markers, shared_vocabulary,
+ *  dictionary, marker_votes, packed_shared, packed_unknown, max_word, clitics, stem, stable) */
+static int
+init_words(FastNormalizer *self, PyObject *words)
+{
+    if (words == Py_None) {
+        return 0;
+    }
+    PyObject *sets[7], *marker_votes, *packed_shared, *packed_unknown, *clitics, *stem, *stable;
+    Py_ssize_t max_word;
+    if (!PyTuple_Check(words) ||
+        !PyArg_ParseTuple(words, "OOOOOOOOOOnOOO;words: expected a 14-tuple", &sets[0],
+                          &sets[1], &sets[2], &sets[3], &sets[4], &sets[5], &sets[6],
+                          &marker_votes, &packed_shared, &packed_unknown, &max_word, &clitics,
+                          &stem, &stable)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "words: expected a 14-tuple");
+        }
+        return -1;
+    }
+    for (int i = 0; i < 7; i++) {
+        if (i == 2 ? !PyDict_CheckExact(sets[i]) : !PyAnySet_CheckExact(sets[i])) {
+            PyErr_Format(PyExc_TypeError, "words: item %d must be an exact %s", i,
+                         i == 2 ? "dict" : "set or frozenset");
+            return -1;
+        }
+    }
+    if (!PyDict_CheckExact(marker_votes) || !PyCallable_Check(stem) ||
+        !PyCallable_Check(stable) || max_word < 0) {
+        PyErr_SetString(PyExc_TypeError, "words: bad marker votes, max_word or callbacks");
+        return -1;
+    }
+    if (!PyTuple_Check(clitics) || PyTuple_GET_SIZE(clitics) != NCLITICS) {
+        PyErr_SetString(PyExc_ValueError, "words: clitics do not match (rebuild _cnorm)");
+        return -1;
+    }
+    for (int i = 0; i < NCLITICS; i++) {
+        PyObject *c = PyTuple_GET_ITEM(clitics, i);
+        if (!PyUnicode_Check(c) || PyUnicode_CompareWithASCIIString(c, CLITICS[i]) != 0) {
+            PyErr_SetString(PyExc_ValueError, "words: clitics do not match (rebuild _cnorm)");
+            return -1;
+        }
+    }
+    if (unpack_fields(packed_shared, self->w_shared) < 0 ||
+        unpack_fields(packed_unknown, self->w_unknown) < 0) {
+        return -1;
+    }
+    if ((self->space = PyUnicode_FromString(" ")) == NULL) {
+        return -1;
+    }
+    self->w_max_word = max_word;
+    self->w_slang_keys = Py_NewRef(sets[0]);
+    self->w_stopwords = Py_NewRef(sets[1]);
+    self->w_spread_codes = Py_NewRef(sets[2]);
+    self->w_shared_or_slang = Py_NewRef(sets[3]);
+    self->w_other_markers = Py_NewRef(sets[4]);
+    self->w_shared_vocabulary = Py_NewRef(sets[5]);
+    self->w_dictionary = Py_NewRef(sets[6]);
+    self->w_marker_votes = Py_NewRef(marker_votes);
+    self->w_stem = Py_NewRef(stem);
+    self->w_stable = Py_NewRef(stable);
+    return 0;
+}
+
 static int
 FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
 {
@@ -1215,13 +1594,34 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "FastNormalizer is already initialised");
         return -1;
     }
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "$OOOOOOOOnnnddddd", kwlist, &analyse,
-                                     &fallback, &clean, &spread_calls, &result_type, &languages,
-                                     &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
-                                     &max_text_chars, &vote_scale, &min_lexical_votes,
-                                     &unknown_ratio, &unknown_penalty, &smoothing)) {
+    /* The optional keyword "words" (stage 2) is taken out before parsing the others. */
+    PyObject *words = NULL;
+    PyObject *kw = kwds != NULL ? PyDict_Copy(kwds) : NULL;
+    if (kwds != NULL && kw == NULL) {
         return -1;
     }
+    if (kw != NULL) {
+        words = PyDict_GetItemString(kw, "words");
+        if (words != NULL) {
+            Py_INCREF(words);
+            if (PyDict_DelItemString(kw, "words") < 0) {
+                Py_DECREF(words);
+                Py_DECREF(kw);
+                return -1;
+            }
+        }
+    }
+    int parsed = PyArg_ParseTupleAndKeywords(
+        args, kw, "$OOOOOOOOnnnddddd", kwlist, &analyse, &fallback, &clean, &spread_calls,
+        &result_type, &languages, &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
+        &max_text_chars, &vote_scale, &min_lexical_votes, &unknown_ratio, &unknown_penalty,
+        &smoothing);
+    Py_XDECREF(kw);
+    if (!parsed || (words != NULL && init_words(self, words) < 0)) {
+        Py_XDECREF(words);
+        return -1;
+    }
+    Py_XDECREF(words);
     if (!PyCallable_Check(analyse) || !PyCallable_Check(fallback) || !PyCallable_Check(clean) ||
         !PyCallable_Check(spread_calls) || !PyCallable_Check(result_type)) {
         PyErr_SetString(PyExc_TypeError, "the callbacks and result_type must be callable");
@@ -1299,6 +1699,16 @@ FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
     Py_VISIT(self->languages);
     Py_VISIT(self->feature_keys);
     Py_VISIT(self->feature_template);
+    Py_VISIT(self->w_slang_keys);
+    Py_VISIT(self->w_stopwords);
+    Py_VISIT(self->w_spread_codes);
+    Py_VISIT(self->w_shared_or_slang);
+    Py_VISIT(self->w_other_markers);
+    Py_VISIT(self->w_shared_vocabulary);
+    Py_VISIT(self->w_dictionary);
+    Py_VISIT(self->w_marker_votes);
+    Py_VISIT(self->w_stem);
+    Py_VISIT(self->w_stable);
     return 0;
 }
 
@@ -1313,6 +1723,17 @@ FastNormalizer_clear(FastNormalizer *self)
     Py_CLEAR(self->languages);
     Py_CLEAR(self->feature_keys);
     Py_CLEAR(self->feature_template);
+    /* w_slang_keys first: stage 2 is off as soon as it is NULL. */
+    Py_CLEAR(self->w_slang_keys);
+    Py_CLEAR(self->w_stopwords);
+    Py_CLEAR(self->w_spread_codes);
+    Py_CLEAR(self->w_shared_or_slang);
+    Py_CLEAR(self->w_other_markers);
+    Py_CLEAR(self->w_shared_vocabulary);
+    Py_CLEAR(self->w_dictionary);
+    Py_CLEAR(self->w_marker_votes);
+    Py_CLEAR(self->w_stem);
+    Py_CLEAR(self->w_stable);
     return 0;
 }
 
@@ -1326,6 +1747,7 @@ FastNormalizer_dealloc(FastNormalizer *self)
     Py_CLEAR(self->dot);
     Py_CLEAR(self->empty_text);
     Py_CLEAR(self->empty_tuple);
+    Py_CLEAR(self->space);
     for (int i = 0; i < FLOAT_CACHE; i++) {
         Py_CLEAR(self->floats[i]);
     }
@@ -1361,7 +1783,32 @@ FastNormalizer_get_direct_results(FastNormalizer *self, void *Py_UNUSED(closure)
     return PyBool_FromLong(self->result_offsets[0] >= 0);
 }
 
+static PyObject *
+FastNormalizer_get_plain_words(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->w_slang_keys != NULL);
+}
+
+PyDoc_STRVAR(stats_doc, "stats()\n--\n\n"
+                        "Counters of the chunks analysed since construction (see _cnorm.c).");
+
+static PyObject *
+FastNormalizer_stats(FastNormalizer *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *out = PyDict_New();
+    for (int i = 0; out != NULL && i < NSTATS; i++) {
+        PyObject *value = PyLong_FromSsize_t(self->stats[i]);
+        if (value == NULL || PyDict_SetItemString(out, STAT_NAMES[i], value) < 0) {
+            Py_CLEAR(out);
+        }
+        Py_XDECREF(value);
+    }
+    return out;
+}
+
 static PyGetSetDef FastNormalizer_getset[] = {
+    {"plain_words", (getter)FastNormalizer_get_plain_words, NULL,
+     "Whether plain [a-z]+ words are analysed in C (stage 2).", NULL},
     {"direct_results", (getter)FastNormalizer_get_direct_results, NULL,
      "Whether results are filled in directly (else built by calling result_type).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
@@ -1372,13 +1819,15 @@ static PyMethodDef FastNormalizer_methods[] = {
      normalize_many_doc},
     {"memo_len", (PyCFunction)FastNormalizer_memo_len, METH_NOARGS, memo_len_doc},
     {"clear_memo", (PyCFunction)FastNormalizer_clear_memo, METH_NOARGS, clear_memo_doc},
+    {"stats", (PyCFunction)FastNormalizer_stats, METH_NOARGS, stats_doc},
     {NULL, NULL, 0, NULL},
 };
 
 PyDoc_STRVAR(FastNormalizer_doc,
              "FastNormalizer(*, analyse, fallback, clean, spread_calls, result_type, languages, "
              "feature_names, packed_fields, memo_size, max_memo_chunk, max_text_chars, "
-             "vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing)\n--\n\n"
+             "vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing, "
+             "words=None)\n--\n\n"
              "The per-post path of monitor.text.pipeline.Normalizer, with its own chunk memo.");
 
 static PyTypeObject FastNormalizerType = {

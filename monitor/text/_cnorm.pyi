@@ -27,12 +27,18 @@ class FastNormalizer:
         unknown_ratio: float,
         unknown_penalty: float,
         smoothing: float,
+        words: tuple[object, ...] | None = None,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:
         """Whether results are filled in directly (else built by calling ``result_type``)."""
     def normalize_many(self, texts: Sequence[str], /) -> list[NormalizedText] | None:
         """Results for a list or tuple of exact str; ``None`` for anything else."""
+    @property
+    def plain_words(self) -> bool:
+        """Whether plain ``[a-z]+`` words are analysed in C (stage 2)."""
+    def stats(self) -> dict[str, int]:
+        """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:
         """Chunks held by the memo (both generations)."""
     def clear_memo(self) -> None:

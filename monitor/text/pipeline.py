@@ -312,7 +312,9 @@ class Normalizer:
     ``PANTAU_PURE_PYTHON``, the per-post path (cleaning ASCII posts, splitting, the chunk
     memo, assembling the result) runs in C, which calls back into this object only to analyse
     chunks it has not seen. ``compiled=False`` keeps everything in Python: the reference the
-    C path is tested against. Both give equal results.
+    C path is tested against. Both give equal results. ``compiled_words`` (default) lets the
+    C path also analyse plain lowercase words itself (:meth:`_plain_word` in C); ``False``
+    sends every new chunk to :meth:`_analyse_chunk`.
     """
 
     def __init__(
@@ -323,6 +325,7 @@ class Normalizer:
         stemmer: Stemmer | None = None,
         memo_size: int = DEFAULT_MEMO_SIZE,
         compiled: bool = True,
+        compiled_words: bool = True,
     ) -> None:
         self.stopwords = frozenset(stopwords) if stopwords is not None else default_stopwords()
         self.slang = slang if slang is not None else default_slang()
@@ -371,12 +374,56 @@ class Normalizer:
                 unknown_ratio=UNKNOWN_RATIO,
                 unknown_penalty=UNKNOWN_PENALTY,
                 smoothing=SMOOTHING,
+                words=self._compiled_words_lexicons() if compiled_words else None,
             )
 
     @property
     def compiled(self) -> bool:
         """Whether this normalizer runs its per-post path in C."""
         return self._fast is not None
+
+    def _compiled_words_lexicons(self) -> tuple[object, ...] | None:
+        """What the C path needs to analyse plain words itself (``_cnorm.c``, stage 2).
+
+        ``None`` (plain words go to :meth:`_analyse_chunk`) unless this is a plain
+        :class:`Normalizer` with a plain :class:`SlangLexicon` and set-typed lexicons, so
+        that the C side's set lookups mean exactly what the Python path's ``in`` tests mean.
+        """
+        sets = (
+            self._slang_keys,
+            self.stopwords,
+            self._shared_or_slang,
+            self._other_markers,
+            self.shared_vocabulary,
+            self.dictionary,
+        )
+        if (
+            type(self) is not Normalizer
+            or type(self.slang) is not SlangLexicon
+            or type(_SPREAD_CODES) is not dict
+            or not all(type(s) in (set, frozenset) for s in sets)
+        ):
+            return None
+        marker_votes = {
+            word: (pack_votes(word_votes(word, False)), pack_votes(word_votes(word, True)))
+            for word in self._markers
+        }
+        return (
+            self._slang_keys,
+            self.stopwords,
+            _SPREAD_CODES,
+            self._shared_or_slang,
+            self._other_markers,
+            self.shared_vocabulary,
+            self.dictionary,
+            marker_votes,
+            _PACKED_SHARED,
+            _UNKNOWN,
+            MAX_WORD,
+            _CLITICS,
+            self.stemmer.stem,
+            self._stable,
+        )
 
     # --- public ---------------------------------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
