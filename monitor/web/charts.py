@@ -12,6 +12,10 @@ from datetime import date
 from markupsafe import escape
 
 PALETTE = ("#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7d8c", "#57606a")
+# After each round of the palette the lines change dash, so no two series look alike.
+DASHES = ("", "6 3", "2 3")
+# The legend has room for this many series; more are left out.
+MAX_SERIES = 12
 _FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
@@ -21,6 +25,13 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
+
+
+def _stroke(index: int) -> str:
+    """Stroke attributes of the ``index``-th series: colour, then dash once colours run out."""
+    colour = PALETTE[index % len(PALETTE)]
+    dash = DASHES[(index // len(PALETTE)) % len(DASHES)]
+    return f'stroke="{colour}" stroke-width="2"' + (f' stroke-dasharray="{dash}"' if dash else "")
 
 
 def _nice_max(value: float) -> float:
@@ -61,16 +72,17 @@ def line_chart(days: Sequence[date], series: dict[str, list[int]], title: str, e
                 f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" {_FONT}>'
                 f"{day.strftime('%d/%m')}</text>"
             )
-    for n, (name, values) in enumerate(list(series.items())[:12]):
-        colour = PALETTE[n % len(PALETTE)]
+    for n, (name, values) in enumerate(list(series.items())[:MAX_SERIES]):
+        stroke = _stroke(n)
         points = " ".join(
             f"{left + i * step_x:.1f},{top + plot_h - plot_h * v / top_value:.1f}"
             for i, v in enumerate(values)
         )
-        body.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        body.append(f'<polyline points="{points}" fill="none" {stroke}/>')
         y = top + 14 + n * 18
+        legend_x = width - right + 8
         body.append(
-            f'<rect x="{width - right + 12}" y="{y - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<line x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 16}" y2="{y - 4}" {stroke}/>'
             f'<text x="{width - right + 28}" y="{y}" {_FONT}>{escape(name[:22])}</text>'
         )
     return _svg(width, height, title, body)

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from monitor.store.base import utcnow
 from monitor.store.db import Database
 from monitor.store.posts import PostRow
 from monitor.store.users import UserRow
+from monitor.web.charts import MAX_SERIES, line_chart
 from tests.web.client import TestClient
 from tests.web.world import World
 
@@ -99,3 +100,12 @@ def test_the_case_export_follows_the_queue_filters(client_for: Clients, world: W
     assert response.headers["content-disposition"].startswith("attachment;")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert {int(r["id"]) for r in rows} == {world.cases["jabar"], world.cases["papua"]}
+
+
+def test_every_line_of_a_full_chart_has_its_own_look() -> None:
+    days = [date(2026, 11, d) for d in range(1, 8)]
+    series = {f"sumber {n}": [n, n + 1, 0, 2, 3, 1, n] for n in range(MAX_SERIES + 3)}
+    svg = line_chart(days, series, "Posts per hari", "kosong")
+    strokes = re.findall(r'<polyline [^>]*?(stroke="[^"]+"[^/]*)/>', svg)
+    assert len(strokes) == MAX_SERIES  # the rest are left out of a full legend
+    assert len(set(strokes)) == MAX_SERIES
