@@ -26,6 +26,12 @@
  * lowercase ASCII letters that Normalizer._plain_word handles are analysed in C (see
  * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable; every other
  * chunk still goes to analyse(). stats() counts both and why a plain word went to Python.
+ * Stage 3a (with stage 2, switchable by the word_chunks attribute, on by default): a chunk
+ * that is one ASCII word with capitals and/or safe punctuation around it ("Vaksin",
+ * "vaksin,", "Hoaks!!!") is analysed in C too: the stage-2 part of its lowercase word plus
+ * the chunk's surface counts (see analyse_word_chunk, which also shows why the punctuation
+ * set is safe). stats() counts these chunks (c_word_chunks) and the ones of that shape that
+ * still went to Python (python_word_chunks).
  *
  * The memo: two generations, like monitor.text.stem.BoundedMemo (young and old; a hit in
  * the old one is copied into the young one; when the young one holds memo_size // 2 entries
@@ -111,11 +117,14 @@ enum {
     S_MARKERS,       /* chunks analysed in C that are marker words */
     S_STABLE_CALLS,  /* calls of the _stable() callback */
     S_STOPWORD_STEMS, /* stopwords whose votes needed the stem callback */
+    S_C_WORD_CHUNKS, /* P*WP* chunks (capitals and/or punctuation) analysed in C (stage 3a) */
+    S_PY_WORD_CHUNKS, /* P*WP* chunks sent to Python: lower(W) not plain, or W reserved */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
     "c_words",  "python_chunks",  "too_long",     "slang",         "maybe_laughter",
     "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
+    "c_word_chunks", "python_word_chunks",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -392,6 +401,7 @@ typedef struct {
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
     Py_ssize_t w_max_word;
+    int word_chunks;              /* stage 3a on (only where stage 2 is on) */
     Py_ssize_t stats[NSTATS];
 } FastNormalizer;
 
@@ -816,7 +826,6 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
     out->text = Py_NewRef(text);
     out->tokens = tokens;
     out->spread = Py_NewRef(spread ? code : self->dot);
-    self->stats[S_C_WORDS]++;
     status = 1;
 done:
     Py_XDECREF(code);
@@ -824,6 +833,125 @@ done:
     Py_XDECREF(stem);
     Py_XDECREF(text);
     return status;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Stage 3a: one ASCII word with capitals and/or safe punctuation around it
+ *
+ * A chunk P* W P*, W one run of ASCII letters [A-Za-z]+ and each P one character of
+ * SAFE_PUNCT, that is not [a-z]+ (stage 2). What Normalizer._analyse_chunk gives for it:
+ *   - no P (W has capitals): the isalpha() branch, _word_part(W) + surface_counts(W) (the
+ *     isupper() shortcut, len * (letters + upper), is the same number for ASCII);
+ *   - with P: one piece (only chunks of at most WORD_CHUNK_MAX <= pipeline.MAX_PIECE
+ *     characters are taken), whose only tokenizer match is W (below), so an _Acc holding
+ *     _word_part(W) alone: text = part.text, packed = part.packed, spread code = part.spread
+ *     unless it is empty or only dots (_Acc.result) -- then "" (stored as ".");
+ *     plus surface_counts(chunk).
+ * _word_part(W) is the word memo entry of lower(W), which is always _plain_word(lower(W))
+ * when that is not None (_new_word_part), i.e. exactly what analyse_plain_word computes;
+ * when it gives up the whole chunk goes to analyse(). surface_counts of an ASCII chunk:
+ * its A-Z count (upper), its A-Za-z count (letters: those of W, already counted by
+ * analyse_plain_word), and its '!' and '?' counts.
+ *
+ * Why the only match of token_matches(piece) is W (pipeline._token_re; '@' and '/' are not
+ * in SAFE_PUNCT, so the e-mail and path alternatives are not even compiled). Every
+ * alternative starts with a character that no P is: url [Hh]/[Ww], special u/e/l, mention
+ * '@', hashtag '#', number [Rr] or a digit, word [^\W_] (alphanumeric), flag and emoji
+ * (EMOJI_CLASS and REGIONAL_INDICATORS hold no ASCII character). So no match starts in the
+ * leading P*, and finditer first tries W's first letter, where (alternatives in order):
+ *   url: "http"/"https" needs "://" ('/' unsafe); "www." needs W == "www" (any case)
+ *        followed by '.', and then any of our P continues it ("www.," is a URL) -> W "www"
+ *        with trailing P goes to Python;
+ *   special: "url:" + [\w.-]+ needs W == "url" followed by ':' and then '.' ("url:." is a
+ *        special token!); "emoji:" + [a-z0-9_]+ and "laugh:haha" need a letter or digit
+ *        after the ':', which no P is -> W "url", "emoji", "laugh" (lowercased, to be safe)
+ *        with trailing P go to Python;
+ *   mention, hashtag, number: need '@', '#' or a digit;
+ *   word: [^\W_]+ takes all of W and stops at the first P (not alphanumeric); it could only
+ *        go on over ['.\-] followed by an alphanumeric, and every character after W is a P.
+ * The next search starts right after W, at a P or the end; as above nothing starts there.
+ * Excluded from SAFE_PUNCT: '@' '/' (e-mail, mention, path, URL), '#' (hashtag), '\'' and
+ * '-' (inner word characters; also in e-mail/special/URL classes), '_' and digits (word
+ * characters), and the rest of ASCII punctuation simply because it is rare.
+ * ------------------------------------------------------------------------------------- */
+
+#define SAFE_PUNCT ".,!?;:\"()"
+/* Longest chunk taken (pipeline.MAX_PIECE is 256: such a chunk is one piece). */
+#define WORD_CHUNK_MAX 48
+
+/* 1 with *out filled when chunk `s` (n ASCII bytes) is P*WP*, not [a-z]+, and W is handled by
+ * analyse_plain_word; 0 when the chunk must go to analyse(); -1 on error. */
+static int
+analyse_word_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
+{
+    size_t a = 0, b, upper = 0, bang = 0, question = 0;
+    char lower[WORD_CHUNK_MAX + 1];
+    if (n > WORD_CHUNK_MAX) {
+        return 0;
+    }
+    while (a < n && s[a] != '\0' && strchr(SAFE_PUNCT, s[a]) != NULL) {
+        a++;
+    }
+    b = a;
+    while (b < n && ((s[b] >= 'a' && s[b] <= 'z') || (s[b] >= 'A' && s[b] <= 'Z'))) {
+        b++;
+    }
+    if (b == a) {
+        return 0; /* no letters */
+    }
+    for (size_t i = b; i < n; i++) {
+        if (s[i] == '\0' || strchr(SAFE_PUNCT, s[i]) == NULL) {
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        upper += s[i] >= 'A' && s[i] <= 'Z';
+        bang += s[i] == '!';
+        question += s[i] == '?';
+    }
+    size_t wn = b - a;
+    int punct = wn != n;
+    if (!punct && upper == 0) {
+        return 0; /* [a-z]+: stage 2 */
+    }
+    for (size_t i = 0; i < wn; i++) {
+        char c = s[a + i];
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    lower[wn] = '\0';
+    if (punct && (strcmp(lower, "www") == 0 || strcmp(lower, "url") == 0 ||
+                  strcmp(lower, "emoji") == 0 || strcmp(lower, "laugh") == 0)) {
+        self->stats[S_PY_WORD_CHUNKS]++;
+        return 0;
+    }
+    PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
+    if (word == NULL) {
+        return -1;
+    }
+    int handled = analyse_plain_word(self, word, lower, wn, out);
+    Py_DECREF(word);
+    if (handled <= 0) {
+        if (handled == 0) {
+            self->stats[S_PY_WORD_CHUNKS]++;
+        }
+        return handled;
+    }
+    /* analyse_plain_word counted the letters of W, all the chunk's letters. */
+    out->fields[F_UPPER] += (uint32_t)upper;
+    out->fields[F_EXCLAMATION] += (uint32_t)bang;
+    out->fields[F_QUESTION] += (uint32_t)question;
+    if (punct && out->spread != self->dot) { /* _Acc.result: only dots -> "" */
+        Py_ssize_t len = PyUnicode_GET_LENGTH(out->spread);
+        int dots = 1;
+        for (Py_ssize_t i = 0; i < len && dots; i++) {
+            dots = PyUnicode_READ_CHAR(out->spread, i) == '.';
+        }
+        if (dots) {
+            Py_SETREF(out->spread, Py_NewRef(self->dot));
+        }
+    }
+    self->stats[S_C_WORD_CHUNKS]++;
+    return 1;
 }
 
 /* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
@@ -848,10 +976,17 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
     if (chunk == NULL) {
         return -1;
     }
-    /* Stage 2: plain words are analysed here (their key is their UTF-8, hence ASCII). */
+    /* Stage 2: plain words are analysed here (their key is their UTF-8, hence ASCII);
+     * stage 3a: a word with capitals and/or safe punctuation (analyse_word_chunk). */
     if (key != NULL && self->w_slang_keys != NULL) {
         Entry value;
         int handled = analyse_plain_word(self, chunk, key, key_len, &value);
+        if (handled > 0) {
+            self->stats[S_C_WORDS]++;
+        }
+        else if (handled == 0 && self->word_chunks) {
+            handled = analyse_word_chunk(self, key, key_len, &value);
+        }
         if (handled != 0) {
             Py_DECREF(chunk);
             if (handled < 0) {
@@ -1563,6 +1698,7 @@ init_words(FastNormalizer *self, PyObject *words)
     self->w_marker_votes = Py_NewRef(marker_votes);
     self->w_stem = Py_NewRef(stem);
     self->w_stable = Py_NewRef(stable);
+    self->word_chunks = 1;
     return 0;
 }
 
@@ -1806,9 +1942,35 @@ FastNormalizer_stats(FastNormalizer *self, PyObject *Py_UNUSED(ignored))
     return out;
 }
 
+static PyObject *
+FastNormalizer_get_word_chunks(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->w_slang_keys != NULL && self->word_chunks);
+}
+
+static int
+FastNormalizer_set_word_chunks(FastNormalizer *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete word_chunks");
+        return -1;
+    }
+    int on = PyObject_IsTrue(value);
+    if (on < 0) {
+        return -1;
+    }
+    self->word_chunks = on;
+    return 0;
+}
+
 static PyGetSetDef FastNormalizer_getset[] = {
     {"plain_words", (getter)FastNormalizer_get_plain_words, NULL,
      "Whether plain [a-z]+ words are analysed in C (stage 2).", NULL},
+    {"word_chunks", (getter)FastNormalizer_get_word_chunks,
+     (setter)FastNormalizer_set_word_chunks,
+     "Whether words with capitals and/or safe punctuation are analysed in C (stage 3a; "
+     "only where stage 2 is on).",
+     NULL},
     {"direct_results", (getter)FastNormalizer_get_direct_results, NULL,
      "Whether results are filled in directly (else built by calling result_type).", NULL},
     {NULL, NULL, NULL, NULL, NULL},

@@ -37,6 +37,14 @@ class FastNormalizer:
     @property
     def plain_words(self) -> bool:
         """Whether plain ``[a-z]+`` words are analysed in C (stage 2)."""
+    @property
+    def word_chunks(self) -> bool:
+        """Whether words with capitals and/or safe punctuation are analysed in C (stage 3a).
+
+        Only where stage 2 is on; can be switched off (or on again) by assignment.
+        """
+    @word_chunks.setter
+    def word_chunks(self, value: bool) -> None: ...
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:
