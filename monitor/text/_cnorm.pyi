@@ -45,6 +45,14 @@ class FastNormalizer:
         """
     @word_chunks.setter
     def word_chunks(self, value: bool) -> None: ...
+    @property
+    def link_chunks(self) -> bool:
+        """Whether chunks that are one URL or one mention are analysed in C (stage 3b).
+
+        Only where stage 2 is on; can be switched on (or off) by assignment.
+        """
+    @link_chunks.setter
+    def link_chunks(self, value: bool) -> None: ...
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:
