@@ -19,6 +19,7 @@ import importlib
 import random
 import struct
 import sys
+import threading
 import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
@@ -424,3 +425,33 @@ def test_repeated_and_shuffled_posts_give_the_python_results(
     batch = texts * 2
     rng.shuffle(batch)
     assert_batches_agree(COMPILED, REFERENCE, batch)
+
+
+@needs_extension
+def test_threads_sharing_one_normalizer_get_the_reference_results() -> None:
+    """The web app and the scheduler share the process-wide normalizer. Analysing a new
+    chunk calls back into Python, where another thread may run and rotate the small memo;
+    every thread must still get exactly the reference results."""
+    texts = benchmark_stream(3000)
+    want = Normalizer(compiled=False, memo_size=64).normalize_many(list(texts))
+    shared = Normalizer(memo_size=64)
+    mismatches: list[str] = []
+
+    def work(offset: int) -> None:
+        for start in [*range(offset, len(texts), 350), *range(0, len(texts), 450)]:
+            got = shared.normalize_many(list(texts[start : start + 40]))
+            for result, expected in zip(got, want[start : start + 40], strict=True):
+                if result != expected:
+                    mismatches.append(expected.text)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter allows
+    try:
+        threads = [threading.Thread(target=work, args=(k * 100,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert mismatches == []
