@@ -51,12 +51,13 @@ def fit_predict(
     """
     if len(np.unique(y[train])) < 2:
         raise ValidationError("a training fold holds only one class")
+    train_rows = hashed[train]  # one row slice of a wide sparse matrix, used twice
     with threadpool_limits(limits=1):
         allowed = None
         if topics is not None:
-            allowed = topic_spread_mask(hashed[train], topics[train], params, n_surface)
+            allowed = topic_spread_mask(train_rows, topics[train], params, n_surface)
         estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train], allowed)
-        estimator.fit(hashed[train], y[train])
+        estimator.fit(train_rows, y[train])
         return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
 
 

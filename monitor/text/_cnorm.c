@@ -2158,61 +2158,41 @@ FastNormalizer_stats(FastNormalizer *self, PyObject *Py_UNUSED(ignored))
     return out;
 }
 
+/* The stage switches (word_chunks, link_chunks): the getset closure is the flag's offset in
+ * the object. A switch reads as on only where stage 2 is on, since the stages build on it. */
 static PyObject *
-FastNormalizer_get_word_chunks(FastNormalizer *self, void *Py_UNUSED(closure))
+FastNormalizer_get_stage(FastNormalizer *self, void *closure)
 {
-    return PyBool_FromLong(self->w_slang_keys != NULL && self->word_chunks);
+    const int *flag = (const int *)((const char *)self + (size_t)closure);
+    return PyBool_FromLong(self->w_slang_keys != NULL && *flag);
 }
 
 static int
-FastNormalizer_set_word_chunks(FastNormalizer *self, PyObject *value, void *Py_UNUSED(closure))
+FastNormalizer_set_stage(FastNormalizer *self, PyObject *value, void *closure)
 {
     if (value == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "cannot delete word_chunks");
+        PyErr_SetString(PyExc_AttributeError, "cannot delete a stage switch");
         return -1;
     }
     int on = PyObject_IsTrue(value);
     if (on < 0) {
         return -1;
     }
-    self->word_chunks = on;
-    return 0;
-}
-
-static PyObject *
-FastNormalizer_get_link_chunks(FastNormalizer *self, void *Py_UNUSED(closure))
-{
-    return PyBool_FromLong(self->w_slang_keys != NULL && self->link_chunks);
-}
-
-static int
-FastNormalizer_set_link_chunks(FastNormalizer *self, PyObject *value, void *Py_UNUSED(closure))
-{
-    if (value == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "cannot delete link_chunks");
-        return -1;
-    }
-    int on = PyObject_IsTrue(value);
-    if (on < 0) {
-        return -1;
-    }
-    self->link_chunks = on;
+    *(int *)((char *)self + (size_t)closure) = on;
     return 0;
 }
 
 static PyGetSetDef FastNormalizer_getset[] = {
-    {"link_chunks", (getter)FastNormalizer_get_link_chunks,
-     (setter)FastNormalizer_set_link_chunks,
+    {"link_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether chunks that are one URL or one mention are analysed in C (stage 3b; only "
      "where stage 2 is on).",
-     NULL},
+     (void *)offsetof(FastNormalizer, link_chunks)},
     {"plain_words", (getter)FastNormalizer_get_plain_words, NULL,
      "Whether plain [a-z]+ words are analysed in C (stage 2).", NULL},
-    {"word_chunks", (getter)FastNormalizer_get_word_chunks,
-     (setter)FastNormalizer_set_word_chunks,
+    {"word_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether words with capitals and/or safe punctuation are analysed in C (stage 3a; "
      "only where stage 2 is on).",
-     NULL},
+     (void *)offsetof(FastNormalizer, word_chunks)},
     {"direct_results", (getter)FastNormalizer_get_direct_results, NULL,
      "Whether results are filled in directly (else built by calling result_type).", NULL},
     {NULL, NULL, NULL, NULL, NULL},

@@ -756,8 +756,7 @@ infix_drop(const Word *w, Word *out)
     out->n = w->n - 2;
 }
 
-/* Rules 37-40 (a: keep the infix, b: drop it), one pair per infix x y:
- *   a: ^(C)(xy[aiueo])(.*)$ -> CxyV...     b: ^(C)xy([aiueo])(.*)$ -> CV...  */
+/* One a/b pair of rules 37-40 per infix (x, y). */
 #define INFIX_RULES(number, x, y)                                                         \
     static int rule##number##a(const Word *w, Word *out)                                  \
     {                                                                                     \

@@ -400,7 +400,6 @@ class Normalizer:
         if (
             type(self) is not Normalizer
             or type(self.slang) is not SlangLexicon
-            or type(_SPREAD_CODES) is not dict
             or not all(type(s) in (set, frozenset) for s in sets)
         ):
             return None
