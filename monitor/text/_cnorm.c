@@ -642,6 +642,38 @@ maybe_laughter(const char *s, size_t n)
            (n >= 4 && memcmp(s, "rofl", 4) == 0) || (n >= 6 && memcmp(s, "ngakak", 6) == 0);
 }
 
+/* Normalizer.stemmer.stem(word): a new reference to a str, NULL with an exception. Every
+ * stem the C side needs goes through here. */
+static PyObject *
+call_stem(FastNormalizer *self, PyObject *word)
+{
+    PyObject *stem = PyObject_CallOneArg(self->w_stem, word);
+    if (stem != NULL && !PyUnicode_Check(stem)) {
+        PyErr_SetString(PyExc_TypeError, "stem() must return a str");
+        Py_CLEAR(stem);
+    }
+    return stem;
+}
+
+/* " ".join(Normalizer._stable(token)): a new reference to an exact str, NULL with an
+ * exception. Every stabilisation the C side needs goes through here. */
+static PyObject *
+call_stable(FastNormalizer *self, PyObject *token)
+{
+    self->stats[S_STABLE_CALLS]++;
+    PyObject *stable = PyObject_CallOneArg(self->w_stable, token);
+    if (stable == NULL) {
+        return NULL;
+    }
+    PyObject *text = PyUnicode_Join(self->space, stable);
+    Py_DECREF(stable);
+    if (text != NULL && !PyUnicode_CheckExact(text)) {
+        PyErr_SetString(PyExc_TypeError, "_stable() must give str tokens");
+        Py_CLEAR(text);
+    }
+    return text;
+}
+
 /* Normalizer._votes_with_stem (stem != NULL) or pack_votes(Normalizer._word_votes(word))
  * of a stopword (stem == NULL: the stem is asked only if needed), added to fields. */
 static int
@@ -659,7 +691,7 @@ add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObje
     if (shared == 0 && n > 3) {
         if (stem == NULL) {
             self->stats[S_STOPWORD_STEMS]++;
-            PyObject *own = PyObject_CallOneArg(self->w_stem, word);
+            PyObject *own = call_stem(self, word);
             if (own == NULL) {
                 return -1;
             }
@@ -774,12 +806,8 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         text = Py_NewRef(self->empty_text);
     }
     else {
-        stem = PyObject_CallOneArg(self->w_stem, word);
+        stem = call_stem(self, word);
         if (stem == NULL) {
-            goto done;
-        }
-        if (!PyUnicode_Check(stem)) {
-            PyErr_SetString(PyExc_TypeError, "stem() must return a str");
             goto done;
         }
         if (add_votes(self, word, n, stem, marker, out->fields) < 0) {
@@ -803,18 +831,8 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
             text = Py_NewRef(word);
         }
         else { /* a dictionary root; it may still be slang */
-            self->stats[S_STABLE_CALLS]++;
-            PyObject *stable = PyObject_CallOneArg(self->w_stable, stem);
-            if (stable == NULL) {
-                goto done;
-            }
-            text = PyUnicode_Join(self->space, stable);
-            Py_DECREF(stable);
+            text = call_stable(self, stem);
             if (text == NULL) {
-                goto done;
-            }
-            if (!PyUnicode_CheckExact(text)) {
-                PyErr_SetString(PyExc_TypeError, "_stable() must give str tokens");
                 goto done;
             }
         }
