@@ -18,8 +18,9 @@
  *   clean(text) -> str            charnorm.clean_text, for non-ASCII posts only;
  *   analyse(chunk) -> Contribution   Normalizer._analyse_chunk, for chunks missing from
  *                                    the memo (stage 1: every miss);
- *   spread_calls(codes) -> int    features.count_spread_calls, only when a post has spread
- *                                 words (as _assemble does);
+ *   spread_calls(codes) -> int    features.count_spread_calls, only for a post with spread
+ *                                 words whose codes are not all ASCII (never with the shipped
+ *                                 lexicons: count_call_matches counts them in C);
  *   fallback(votes, known, unknown, cleaned) -> (language, confidence, mix)
  *                                 pipeline._fallback_language, when needs_fallback holds.
  * Stage 2 (optional, the ``words`` lexicons given at construction; off when None): chunks of
@@ -1545,9 +1546,100 @@ decide_language(FastNormalizer *self, Post *post, PyObject *cleaned, PyObject **
     return 0;
 }
 
+/* End of a match of (?:D|dh) at codes[i], or -1. */
+static Py_ssize_t
+deleted_after(const char *codes, Py_ssize_t n, Py_ssize_t i)
+{
+    if (i < n && codes[i] == 'D') {
+        return i + 1;
+    }
+    if (i + 1 < n && codes[i] == 'd' && codes[i + 1] == 'h') {
+        return i + 2;
+    }
+    return -1;
+}
+
+/* Matches of features._CALL_RE, S(?:[^S]{0,3}?B(?:D|dh))?|B(?:D|dh), in `codes` (n bytes),
+ * counted like len(findall(...)): scanning left to right, the first alternative that
+ * matches at a position wins and the scan goes on after the match (matches are never empty).
+ * The optional group of the first alternative is tried before skipping it, with its lazy
+ * [^S]{0,3}? taking as few characters as it can: the first k in 0..3 that lets B(D|dh)
+ * follow decides the match's end (the end does not change the count, but it decides where
+ * the scan resumes). */
+static Py_ssize_t
+count_call_matches(const char *codes, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        Py_ssize_t end = -1;
+        if (codes[i] == 'S') {
+            end = i + 1; /* the group skipped */
+            for (Py_ssize_t k = 0; k <= 3; k++) {
+                Py_ssize_t b = i + 1 + k; /* where B must be */
+                if (b > n || (k > 0 && codes[b - 1] == 'S')) {
+                    break; /* [^S]{k} needs k characters, none of them S */
+                }
+                if (b < n && codes[b] == 'B') {
+                    Py_ssize_t after = deleted_after(codes, n, b + 1);
+                    if (after > 0) {
+                        end = after;
+                        break;
+                    }
+                }
+            }
+        }
+        else if (codes[i] == 'B') {
+            end = deleted_after(codes, n, i + 1);
+        }
+        if (end > 0) {
+            count++;
+            i = end;
+        }
+        else {
+            i++;
+        }
+    }
+    return count;
+}
+
+/* features.count_spread_calls of the post's spread codes ("." for a chunk with none). The
+ * codes are ASCII letters from features.spread_codes(); anything else goes to the Python
+ * function. */
 static Py_ssize_t
 spread_call_count(FastNormalizer *self, Post *post)
 {
+    char local[256];
+    Py_ssize_t total = 0;
+    int ascii = 1;
+    for (size_t i = 0; i < post->nparts && ascii; i++) {
+        PyObject *code = post->parts[i].spread;
+        ascii = code == NULL || PyUnicode_IS_ASCII(code);
+        total += code != NULL ? PyUnicode_GET_LENGTH(code) : 1;
+    }
+    if (ascii) {
+        char *codes = total <= (Py_ssize_t)sizeof(local) ? local : PyMem_Malloc((size_t)total);
+        if (codes == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        Py_ssize_t pos = 0;
+        for (size_t i = 0; i < post->nparts; i++) {
+            PyObject *code = post->parts[i].spread;
+            if (code == NULL) {
+                codes[pos++] = '.';
+            }
+            else {
+                Py_ssize_t len = PyUnicode_GET_LENGTH(code);
+                memcpy(codes + pos, PyUnicode_1BYTE_DATA(code), (size_t)len);
+                pos += len;
+            }
+        }
+        Py_ssize_t count = count_call_matches(codes, pos);
+        if (codes != local) {
+            PyMem_Free(codes);
+        }
+        return count;
+    }
     PyObject *codes = PyList_New((Py_ssize_t)post->nparts);
     if (codes == NULL) {
         return -1;
@@ -2246,8 +2338,30 @@ static PyTypeObject FastNormalizerType = {
     .tp_getset = FastNormalizer_getset,
 };
 
+PyDoc_STRVAR(count_spread_calls_doc,
+             "count_spread_calls(codes, /)\n--\n\n"
+             "features.count_spread_calls of one ASCII code string, as the C path counts it "
+             "(for the tests).");
+
+static PyObject *
+module_count_spread_calls(PyObject *Py_UNUSED(module), PyObject *codes)
+{
+    if (!PyUnicode_Check(codes) || !PyUnicode_IS_ASCII(codes)) {
+        PyErr_SetString(PyExc_TypeError, "codes must be an ASCII str");
+        return NULL;
+    }
+    return PyLong_FromSsize_t(
+        count_call_matches((const char *)PyUnicode_1BYTE_DATA(codes), PyUnicode_GET_LENGTH(codes)));
+}
+
+static PyMethodDef cnorm_functions[] = {
+    {"count_spread_calls", module_count_spread_calls, METH_O, count_spread_calls_doc},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef cnorm_module = {
     PyModuleDef_HEAD_INIT,
+    .m_methods = cnorm_functions,
     .m_name = "monitor.text._cnorm",
     .m_doc = "The per-post path of monitor.text.pipeline.Normalizer in C (see _cnorm.c).",
     .m_size = -1,

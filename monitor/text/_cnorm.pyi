@@ -59,3 +59,6 @@ class FastNormalizer:
         """Chunks held by the memo (both generations)."""
     def clear_memo(self) -> None:
         """Forget every memoised chunk."""
+
+def count_spread_calls(codes: str, /) -> int:
+    """features.count_spread_calls of one ASCII code string, counted in C (for the tests)."""
