@@ -27,11 +27,12 @@
  * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable; every other
  * chunk still goes to analyse(). stats() counts both and why a plain word went to Python.
  * Stage 2b (with stage 2, switchable by the general_words attribute, on by default): the
- * [a-z]+ words that _plain_word declines for being elongated, slang or a clitic after slang
- * (not those that may be laughter, nor those longer than MAX_WORD) take the general path of
- * Normalizer._word in C too (see analyse_general_word): slang lookup, collapse_elongation
- * with _is_known, join_reduplication, _emit and _stable, calling back only stemmer.stem and
- * Normalizer._stable. stats() counts them (c_general_words); the slang, elongated and
+ * [a-z]+ words that _plain_word declines for being laughter, elongated, slang or a clitic
+ * after slang (not those longer than MAX_WORD) take the general path of Normalizer._word in
+ * C too (see analyse_general_word and analyse_laughter): the exact is_laughter test, slang
+ * lookup, collapse_elongation with _is_known, join_reduplication, _emit and _stable,
+ * calling back only stemmer.stem and Normalizer._stable. stats() counts them
+ * (c_general_words, of which c_laughter); the maybe_laughter, slang, elongated and
  * clitic_slang counters then count only such words that still went to Python.
  * Stage 3b (with stage 2, switchable by the link_chunks attribute, on by default): an
  * ASCII chunk that is one whole URL ("https://bit.ly/x", "www.Detik.com") or one mention
@@ -123,7 +124,7 @@ enum {
     S_PYTHON,        /* chunks sent to the analyse() callback */
     S_TOO_LONG,      /* [a-z]+ chunks sent to Python: longer than MAX_WORD */
     S_SLANG,         /* ... a slang key (stage 2b off) */
-    S_LAUGHTER,      /* ... maybe laughter (conservative pre-check) */
+    S_LAUGHTER,      /* ... maybe laughter (conservative pre-check; stage 2b off) */
     S_ELONGATED,     /* ... elongated (stage 2b off) */
     S_CLITIC_SLANG,  /* ... clitic-ending with a slang stem (stage 2b off) */
     S_MARKERS,       /* chunks analysed in C that are marker words */
@@ -133,13 +134,15 @@ enum {
     S_PY_WORD_CHUNKS, /* P*WP* chunks sent to Python: lower(W) not plain, or W reserved */
     S_C_URLS,        /* whole-chunk URLs analysed in C (stage 3b) */
     S_C_MENTIONS,    /* @name P* chunks analysed in C (stage 3b) */
-    S_C_GENERAL_WORDS, /* elongated, slang or clitic-slang [a-z]+ words analysed in C (2b) */
+    S_C_GENERAL_WORDS, /* elongated, slang, clitic-slang or laughter [a-z]+ words in C (2b) */
+    S_C_LAUGHTER,    /* ... of which laughter */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
     "c_words",  "python_chunks",  "too_long",     "slang",         "maybe_laughter",
     "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
     "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions", "c_general_words",
+    "c_laughter",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -414,6 +417,7 @@ typedef struct {
     PyObject *w_stable;           /* Normalizer._stable */
     PyObject *w_slang_map;        /* dict: Normalizer.slang._map (word -> tuple of str) */
     PyObject *w_known;            /* set: Normalizer.known */
+    PyObject *w_laugh_token;      /* str: elongation.LAUGH_TOKEN */
     PyObject *space;              /* " " */
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
@@ -620,10 +624,11 @@ tokens_of_text(FastNormalizer *self, PyObject *text)
  *
  * analyse_plain_word follows _plain_word step for step. Where _plain_word returns None it
  * gives up (the chunk goes to the analyse() callback, counted in stats()), except that
- * elongated, slang and clitic-slang words are handed to stage 2b (analyse_general_word,
- * below) when it is on, and that laughter is tested conservatively and first (as in
- * Normalizer._word): a word that might match elongation._LAUGH_RE goes to Python.
- * Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
+ * laughter, elongated, slang and clitic-slang words are handed to stage 2b (analyse_laughter
+ * and analyse_general_word, below) when it is on. Laughter is tested first (as in
+ * Normalizer._word): a cheap necessary condition (maybe_laughter), then, with stage 2b, the
+ * exact test; without stage 2b a word that might match elongation._LAUGH_RE goes to
+ * Python. Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
  * The stem comes from the Python stemmer (its cache and learning stay those of the Python
  * path, and it is asked for the same words in the same order), and a stem that differs from
  * the word goes through the Python Normalizer._stable, as in _plain_word. The language
@@ -740,6 +745,142 @@ add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObje
     return 0;
 }
 
+/* ----------------------------------------------------------------------------------------
+ * Stage 2b, laughter: elongation.is_laughter on [a-z]+ words, exactly
+ *
+ * is_laughter(word) is len(word) >= 3 and _LAUGH_RE.fullmatch(word). re.fullmatch of an
+ * alternation backtracks through every alternative and every repetition count, so it
+ * matches exactly when the word is in the regular language of one alternative; each
+ * alternative is written below as a small automaton without empty moves, simulated on
+ * the set of its states (a bit mask), and the word matches when a state of the set after
+ * its last letter accepts. Per alternative (c: how many repeated groups are complete,
+ * counted up to 2, since {2,} only asks for two):
+ *   A  (?:a?w+[aeo]?k+){2,}w*   S0 start; Ac after "a" (a?); Wc in w+; Vc after [aeo];
+ *      Kc in k+, which ends group c and is also where the next group (or, once c = 2, w*:
+ *      T) starts. Accepting: K2, T.
+ *   B  (?:k+w+){2,}k*  and  D  (?:x+i+){2,}x*  (the same shape, letters p and q): S start,
+ *      Pc in p+ (c groups before), Qc in q+ ending group c, where the next group or (c = 2)
+ *      the tail T starts. Accepting: Q2, T.
+ *   C  [bmw]{0,2}a?(?:h+[aeiou]+){2,}h*  P0, P1, P2: after 0, 1, 2 of [bmw]; PA after a;
+ *      Hc in h+; Vc in [aeiou]+ ending group c, where the next group or (c = 2) h*: T
+ *      starts. Accepting: V2, T.
+ *   E  lol+ | lmf?ao+ | rofl | ngakak+   plain string tests (laugh_literal).
+ * The automata are transcribed edge by edge from the patterns; the differential tests run
+ * them against the Python regex on generated words of these letters.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t from;
+    const char *letters;
+    uint8_t to;
+} LaughEdge;
+
+typedef struct {
+    const LaughEdge *edges;
+    size_t nedges;
+    uint32_t accept; /* bit mask of accepting states; state 0 is the start */
+} LaughAutomaton;
+
+#define BIT(state) (1u << (state))
+
+enum { A_S0, A_A0, A_A1, A_A2, A_W0, A_W1, A_W2, A_V0, A_V1, A_V2, A_K1, A_K2, A_T };
+static const LaughEdge LAUGH_A_EDGES[] = {
+    {A_S0, "a", A_A0},   {A_S0, "w", A_W0},   {A_A0, "w", A_W0},   {A_A1, "w", A_W1},
+    {A_A2, "w", A_W2},   {A_W0, "w", A_W0},   {A_W1, "w", A_W1},   {A_W2, "w", A_W2},
+    {A_W0, "aeo", A_V0}, {A_W1, "aeo", A_V1}, {A_W2, "aeo", A_V2}, {A_W0, "k", A_K1},
+    {A_W1, "k", A_K2},   {A_W2, "k", A_K2},   {A_V0, "k", A_K1},   {A_V1, "k", A_K2},
+    {A_V2, "k", A_K2},   {A_K1, "k", A_K1},   {A_K2, "k", A_K2},   {A_K1, "a", A_A1},
+    {A_K2, "a", A_A2},   {A_K1, "w", A_W1},   {A_K2, "w", A_W2},   {A_K2, "w", A_T},
+    {A_T, "w", A_T},
+};
+
+enum { R_S, R_P0, R_P1, R_P2, R_Q1, R_Q2, R_T };
+#define REPEAT_EDGES(p, q)                                                                  \
+    {                                                                                       \
+        {R_S, p, R_P0}, {R_P0, p, R_P0}, {R_P1, p, R_P1}, {R_P2, p, R_P2}, {R_P0, q, R_Q1}, \
+            {R_P1, q, R_Q2}, {R_P2, q, R_Q2}, {R_Q1, q, R_Q1}, {R_Q2, q, R_Q2},             \
+            {R_Q1, p, R_P1}, {R_Q2, p, R_P2}, {R_Q2, p, R_T}, {R_T, p, R_T},                \
+    }
+static const LaughEdge LAUGH_B_EDGES[] = REPEAT_EDGES("k", "w");
+static const LaughEdge LAUGH_D_EDGES[] = REPEAT_EDGES("x", "i");
+
+enum { C_P0, C_P1, C_P2, C_PA, C_H0, C_H1, C_H2, C_V1, C_V2, C_T };
+static const LaughEdge LAUGH_C_EDGES[] = {
+    {C_P0, "bmw", C_P1},   {C_P1, "bmw", C_P2},   {C_P0, "a", C_PA},     {C_P1, "a", C_PA},
+    {C_P2, "a", C_PA},     {C_P0, "h", C_H0},     {C_P1, "h", C_H0},     {C_P2, "h", C_H0},
+    {C_PA, "h", C_H0},     {C_H0, "h", C_H0},     {C_H1, "h", C_H1},     {C_H2, "h", C_H2},
+    {C_H0, "aeiou", C_V1}, {C_H1, "aeiou", C_V2}, {C_H2, "aeiou", C_V2}, {C_V1, "aeiou", C_V1},
+    {C_V2, "aeiou", C_V2}, {C_V1, "h", C_H1},     {C_V2, "h", C_H2},     {C_V2, "h", C_T},
+    {C_T, "h", C_T},
+};
+
+#define LAUGH_AUTOMATON(edges, accept) {edges, sizeof(edges) / sizeof(edges[0]), accept}
+static const LaughAutomaton LAUGH_AUTOMATA[] = {
+    LAUGH_AUTOMATON(LAUGH_A_EDGES, BIT(A_K2) | BIT(A_T)),
+    LAUGH_AUTOMATON(LAUGH_B_EDGES, BIT(R_Q2) | BIT(R_T)),
+    LAUGH_AUTOMATON(LAUGH_C_EDGES, BIT(C_V2) | BIT(C_T)),
+    LAUGH_AUTOMATON(LAUGH_D_EDGES, BIT(R_Q2) | BIT(R_T)),
+};
+
+/* Whether automaton `a` accepts the [a-z]+ word s[0:n]. */
+static int
+laugh_automaton_accepts(const LaughAutomaton *a, const char *s, size_t n)
+{
+    uint32_t states = BIT(0);
+    for (size_t i = 0; i < n && states != 0; i++) {
+        uint32_t next = 0;
+        for (size_t e = 0; e < a->nedges; e++) {
+            const LaughEdge *edge = &a->edges[e];
+            if ((states & BIT(edge->from)) && strchr(edge->letters, s[i]) != NULL) {
+                next |= BIT(edge->to);
+            }
+        }
+        states = next;
+    }
+    return (states & a->accept) != 0;
+}
+
+/* n letters s[0:n] are `prefix` followed by one or more `repeated`. */
+static int
+prefix_then_repeats(const char *s, size_t n, const char *prefix, char repeated)
+{
+    size_t p = strlen(prefix);
+    if (n <= p || memcmp(s, prefix, p) != 0) {
+        return 0;
+    }
+    for (size_t i = p; i < n; i++) {
+        if (s[i] != repeated) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Alternative E: lol+ | lmf?ao+ | rofl | ngakak+ */
+static int
+laugh_literal(const char *s, size_t n)
+{
+    return prefix_then_repeats(s, n, "lo", 'l') || prefix_then_repeats(s, n, "lma", 'o') ||
+           prefix_then_repeats(s, n, "lmfa", 'o') || (n == 4 && memcmp(s, "rofl", 4) == 0) ||
+           prefix_then_repeats(s, n, "ngaka", 'k');
+}
+
+/* elongation.is_laughter of the [a-z]+ word s[0:n]. */
+static int
+is_laughter_ascii(const char *s, size_t n)
+{
+    enum { MIN_LAUGH_LEN = 3 };
+    if (n < MIN_LAUGH_LEN) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(LAUGH_AUTOMATA) / sizeof(LAUGH_AUTOMATA[0]); i++) {
+        if (laugh_automaton_accepts(&LAUGH_AUTOMATA[i], s, n)) {
+            return 1;
+        }
+    }
+    return laugh_literal(s, n);
+}
+
 /* Whether some letter of the [a-z]+ word s[0:n] repeats three times in a row
  * (elongation._ELONGATED_RE: on ASCII letters [^\W\d_] is [A-Za-z]). */
 static int
@@ -755,6 +896,7 @@ is_elongated_ascii(const char *s, size_t n)
 
 static int analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t n,
                                 Entry *out);
+static int analyse_laughter(FastNormalizer *self, size_t n, Entry *out);
 
 /* The Entry of chunk `word` (exact str, UTF-8 `s` of `n` bytes) when it is [a-z]+ and
  * Normalizer._plain_word handles it, or (stage 2b) _new_word_part's general path does: 1
@@ -775,11 +917,17 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         self->stats[S_TOO_LONG]++;
         return 0;
     }
-    /* Laughter first, as in Normalizer._word: a word that might be laughter goes to Python
-     * whatever else it is. */
+    /* Laughter first, as in Normalizer._word, whatever else the word is. Stage 2b tests it
+     * exactly and analyses laughter itself; without it a word that might be laughter goes
+     * to Python (maybe_laughter is a necessary condition of is_laughter). */
     if (maybe_laughter(s, n)) {
-        self->stats[S_LAUGHTER]++;
-        return 0;
+        if (!self->general_words) {
+            self->stats[S_LAUGHTER]++;
+            return 0;
+        }
+        if (is_laughter_ascii(s, n)) {
+            return analyse_laughter(self, n, out);
+        }
     }
     /* Where _plain_word returns None, the general path (stage 2b) takes over; the reason is
      * counted when that path is off or gives up. */
@@ -910,13 +1058,14 @@ done:
 /* ----------------------------------------------------------------------------------------
  * Stage 2b: elongated, slang and clitic-slang words (the general path of Normalizer._word)
  *
- * An [a-z]+ word of at most MAX_WORD letters that may not be laughter (maybe_laughter is 0)
- * but is elongated, a slang key, or a clitic-ending word whose base is a slang key, is one
- * that Normalizer._plain_word declines. _analyse_chunk then takes _new_word_part(word):
- * _word(word, acc) into an empty _Acc, acc.result(), and every token of the result's text
- * replaced by _stable(token); plus len(word) letters. For such a word _word does, in order
- * (its "'", non-ASCII, "." and digit branches cannot apply to [a-z]+, and its laughter
- * branch does not: maybe_laughter is a necessary condition of is_laughter):
+ * An [a-z]+ word of at most MAX_WORD letters that is laughter, elongated, a slang key, or a
+ * clitic-ending word whose base is a slang key, is one that Normalizer._plain_word
+ * declines. _analyse_chunk then takes _new_word_part(word): _word(word, acc) into an empty
+ * _Acc, acc.result(), and every token of the result's text replaced by _stable(token);
+ * plus len(word) letters. _word's "'", non-ASCII, "." and digit branches cannot apply to
+ * [a-z]+. Its laughter branch comes first: for a laughter word (is_laughter_ascii, the
+ * exact port above) the result is the laugh token, one laugh and no spread code (acc.spread
+ * stays empty: ""), stabilised like any text (analyse_laughter). Otherwise, in order:
  *   standard = _slang(word): the slang map's value for word, else for the first clitic of
  *       _CLITICS that word ends with, leaving at least two letters, whose base is a key;
  *   if standard is None and word is elongated: one elongation is counted, word becomes
@@ -939,9 +1088,9 @@ done:
  * in _word and _new_word_part. The standard words may be any str (a custom SlangLexicon):
  * only str operations are used on them (dict and set lookups, str.isascii, startswith, the
  * "-" test), never byte-level assumptions.
- * What still goes to Python: words that may be laughter (maybe_laughter), words longer
- * than MAX_WORD (whose collapsed form could be short enough: not ported), and everything
- * when the general_words switch is off.
+ * What still goes to Python: words longer than MAX_WORD (laughter or a collapsed form
+ * short enough is possible there: not ported), and everything when the general_words
+ * switch is off (then also every word that maybe_laughter cannot rule out).
  * ------------------------------------------------------------------------------------- */
 
 /* elongation.MAX_VARIABLE_RUNS (checked at construction). */
@@ -1229,7 +1378,39 @@ stable_text(FastNormalizer *self, PyObject *tokens)
     return text;
 }
 
-/* The Entry of the [a-z]+ chunk `word` (UTF-8 `s` of `n` bytes, n <= MAX_WORD, not maybe
+/* The Entry of a laughter word of n letters (see the section comment): _word's laughter
+ * branch gives the laugh token and one laugh, no spread code; _new_word_part stabilises
+ * the token. 1 with *out filled (new references), -1 on error. */
+static int
+analyse_laughter(FastNormalizer *self, size_t n, Entry *out)
+{
+    PyObject *tokens = PyList_New(0), *text = NULL;
+    if (tokens == NULL || PyList_Append(tokens, self->w_laugh_token) < 0 ||
+        (text = stable_text(self, tokens)) == NULL) {
+        Py_XDECREF(tokens);
+        return -1;
+    }
+    Py_DECREF(tokens);
+    PyObject *split = tokens_of_text(self, text);
+    if (split == NULL) {
+        Py_DECREF(text);
+        return -1;
+    }
+    memset(out->fields, 0, sizeof(out->fields));
+    out->fields[F_LAUGH] = 1;
+    out->fields[F_LETTERS] = (uint32_t)n;
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = text;
+    out->tokens = split;
+    out->spread = Py_NewRef(self->dot);
+    self->stats[S_C_GENERAL_WORDS]++;
+    self->stats[S_C_LAUGHTER]++;
+    return 1;
+}
+
+/* The Entry of the [a-z]+ chunk `word` (UTF-8 `s` of `n` bytes, n <= MAX_WORD, not
  * laughter) by the general path (see the section comment): 1 with *out filled (new
  * references), 0 when it must go to the analyse() callback, -1 on error. */
 static int
@@ -2343,7 +2524,7 @@ find_result_offsets(FastNormalizer *self)
 /* Stage 2's lexicons from the ``words`` tuple (None: stage 2 off). Layout:
  * (slang_keys, stopwords, spread_codes, shared_or_slang, other_markers, shared_vocabulary,
  *  dictionary, marker_votes, packed_shared, packed_unknown, max_word, clitics, stem, stable,
- *  slang_map, known, max_variable_runs); the last three are stage 2b's. */
+ *  slang_map, known, max_variable_runs, laugh_token); the last four are stage 2b's. */
 static int
 init_words(FastNormalizer *self, PyObject *words)
 {
@@ -2351,20 +2532,23 @@ init_words(FastNormalizer *self, PyObject *words)
         return 0;
     }
     PyObject *sets[7], *marker_votes, *packed_shared, *packed_unknown, *clitics, *stem, *stable;
-    PyObject *slang_map, *known;
+    PyObject *slang_map, *known, *laugh_token;
     Py_ssize_t max_word, max_variable_runs;
     if (!PyTuple_Check(words) ||
-        !PyArg_ParseTuple(words, "OOOOOOOOOOnOOOOOn;words: expected a 17-tuple", &sets[0],
+        !PyArg_ParseTuple(words, "OOOOOOOOOOnOOOOOnO;words: expected an 18-tuple", &sets[0],
                           &sets[1], &sets[2], &sets[3], &sets[4], &sets[5], &sets[6],
                           &marker_votes, &packed_shared, &packed_unknown, &max_word, &clitics,
-                          &stem, &stable, &slang_map, &known, &max_variable_runs)) {
+                          &stem, &stable, &slang_map, &known, &max_variable_runs,
+                          &laugh_token)) {
         if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_TypeError, "words: expected a 17-tuple");
+            PyErr_SetString(PyExc_TypeError, "words: expected an 18-tuple");
         }
         return -1;
     }
-    if (!PyDict_CheckExact(slang_map) || !PyAnySet_CheckExact(known)) {
-        PyErr_SetString(PyExc_TypeError, "words: the slang map must be a dict, known a set");
+    if (!PyDict_CheckExact(slang_map) || !PyAnySet_CheckExact(known) ||
+        !PyUnicode_CheckExact(laugh_token)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "words: the slang map must be a dict, known a set, the laugh token a str");
         return -1;
     }
     if (max_variable_runs != MAX_VARIABLE_RUNS) {
@@ -2415,6 +2599,7 @@ init_words(FastNormalizer *self, PyObject *words)
     self->w_stable = Py_NewRef(stable);
     self->w_slang_map = Py_NewRef(slang_map);
     self->w_known = Py_NewRef(known);
+    self->w_laugh_token = Py_NewRef(laugh_token);
     self->general_words = 1;
     self->word_chunks = 1;
     self->link_chunks = LINK_CHUNKS_DEFAULT;
@@ -2566,6 +2751,7 @@ FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
     Py_VISIT(self->w_stable);
     Py_VISIT(self->w_slang_map);
     Py_VISIT(self->w_known);
+    Py_VISIT(self->w_laugh_token);
     return 0;
 }
 
@@ -2593,6 +2779,7 @@ FastNormalizer_clear(FastNormalizer *self)
     Py_CLEAR(self->w_stable);
     Py_CLEAR(self->w_slang_map);
     Py_CLEAR(self->w_known);
+    Py_CLEAR(self->w_laugh_token);
     return 0;
 }
 

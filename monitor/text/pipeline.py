@@ -431,10 +431,11 @@ class Normalizer:
             _CLITICS,
             self.stemmer.stem,
             self._stable,
-            # Stage 2b: elongated, slang and clitic-slang words (_word's general path).
+            # Stage 2b: elongated, slang, clitic-slang and laughter words (_word's general path).
             slang_map,
             self.known,
             MAX_VARIABLE_RUNS,
+            LAUGH_TOKEN,
         )
 
     # --- public ---------------------------------------------------------------------------

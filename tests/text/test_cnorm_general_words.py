@@ -1,13 +1,14 @@
-"""Stage 2b of the compiled path: elongated, slang and clitic-slang words give the Python results.
+"""Stage 2b of the compiled path: elongated, slang, clitic-slang and laughter words.
 
-An ``[a-z]+`` word that ``Normalizer._plain_word`` declines (elongated, a slang key, or a
-clitic after a slang key) but that cannot be laughter is analysed in C by the port of
-``Normalizer._word``'s general path (``analyse_general_word`` in ``_cnorm.c``): the slang
-lookup with clitics, ``collapse_elongation`` with ``_is_known``, the votes, the standard words
-(``join_reduplication``, spread codes, ``_emit``) and ``_stable``. Stage 3a's chunks (capitals
-and/or safe punctuation around the word) use it too. Compared, each with its own normalizer
-(independent memos): the Python reference (``compiled=False``), the compiled path with the
-``general_words`` switch off, and with it on (the default).
+An ``[a-z]+`` word that ``Normalizer._plain_word`` declines (laughter, elongated, a slang
+key, or a clitic after a slang key) is analysed in C by the port of ``Normalizer._word``'s
+general path (``analyse_general_word`` and ``analyse_laughter`` in ``_cnorm.c``): the exact
+``is_laughter`` test, the slang lookup with clitics, ``collapse_elongation`` with
+``_is_known``, the votes, the standard words (``join_reduplication``, spread codes,
+``_emit``) and ``_stable``. Stage 3a's chunks (capitals and/or safe punctuation around the
+word) use it too. Words longer than ``MAX_WORD`` still go to Python. Compared, each with
+its own normalizer (independent memos): the Python reference (``compiled=False``), the
+compiled path with the ``general_words`` switch off, and with it on (the default).
 """
 
 from __future__ import annotations
@@ -140,12 +141,44 @@ GENERAL_WORDS = sorted(
         "bbaaangeeettt",
         "ssebbaarrkkaaan",
         "mmaaaaff",
-        # laughter-like words (still Python) next to elongated ones
+        # laughter and words that look like it, elongated or not
         "wkwkwkkk",
         "hahahaaa",
         "hehehe",
         "ahhh",
+        "ahaha",
+        "aha",
+        "haha",
+        "hah",
         "loool",
+        "lol",
+        "lool",
+        "lmao",
+        "lmfaooo",
+        "lmfa",
+        "rofl",
+        "rofll",
+        "ngakak",
+        "ngakakkk",
+        "ngakaak",
+        "xixixi",
+        "xixx",
+        "xxi",
+        "kwkwkw",
+        "kwkwkwk",
+        "kwk",
+        "awokawok",
+        "awkwk",
+        "wakwakw",
+        "wkwkw",
+        "wkw",
+        "bwahaha",
+        "mbwahaha",
+        "bmwahaha",
+        "wahah",
+        "hhhhaaaa",
+        "hahahahahahahahahahahahahahahahahahahaha",  # MAX_WORD letters
+        "hahahahahahahahahahahahahahahahahahahahah",  # one more: Python
         *_MULTI,
         *_REDUPLICATED,
         *(_elongate(w, 1, 2) for w in _MULTI[:10]),
@@ -175,10 +208,11 @@ def test_the_hand_picked_words_give_the_python_results() -> None:
     assert_three_agree(normalizers, [*texts, " ".join(GENERAL_WORDS)], batch=50)
     on, off, _reference = normalizers
     assert stat(on, "c_general_words") > len(GENERAL_WORDS)
-    for name in ("slang", "elongated", "clitic_slang"):
+    assert stat(on, "c_laughter") > 20
+    for name in ("slang", "elongated", "clitic_slang", "maybe_laughter"):
         assert stat(on, name) == 0, name
         assert stat(off, name) > 0, name
-    assert stat(off, "c_general_words") == 0
+    assert stat(off, "c_general_words") == stat(off, "c_laughter") == 0
 
 
 def test_general_words_are_analysed_in_c_only_when_the_switch_is_on() -> None:
@@ -186,14 +220,16 @@ def test_general_words_are_analysed_in_c_only_when_the_switch_is_on() -> None:
     on, off, reference = _normalizers()
     words = ["bangeeet", "bgt", "gknya", "Maaaaf!", "YGGG", "sebarkaaan,", "wkwkwk", "vaksin"]
     assert_three_agree((on, off, reference), [" ".join(words)])
-    # Six general words (two of them stage 3a chunks), one plain word, laughter to Python.
-    assert stat(on, "c_general_words") == 6
-    assert stat(on, "c_words") == 4
+    # Seven general words (three of them stage 3a chunks) and one plain word.
+    assert stat(on, "c_general_words") == 7
+    assert stat(on, "c_laughter") == 1
+    assert stat(on, "c_words") == 5
     assert stat(on, "c_word_chunks") == 3
-    assert stat(on, "python_chunks") == 1
-    assert stat(on, "maybe_laughter") == 1
+    assert stat(on, "python_chunks") == 0
+    assert stat(on, "maybe_laughter") == 0
     assert stat(off, "c_general_words") == 0
     assert stat(off, "python_chunks") == 7
+    assert stat(off, "maybe_laughter") == 1
     assert stat(off, "elongated") == 4
     assert stat(off, "slang") == 1
     assert stat(off, "clitic_slang") == 1
@@ -359,3 +395,28 @@ def test_runs_of_any_lengths_give_the_python_results(letters: list[str], times: 
     word = "".join(c * (1 + i % times) for i, c in enumerate(letters))
     if not is_laughter(word):
         assert_three_agree(_shared(), [word])
+
+
+_LAUGH_PIECES = ["wk", "wak", "awok", "wek", "k", "w", "ha", "he", "hi", "bw", "m", "a", "h"]
+_LAUGH_PIECES += ["xi", "x", "i", "kw", "lol", "lmao", "lmfao", "rofl", "ngakak", "o", "l", "u"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_LAUGH_PIECES), min_size=1, max_size=8).map("".join))
+def test_laughter_like_words_give_the_python_results(word: str) -> None:
+    assert_three_agree(_shared(), [word, with_case(word, 0b11) + "!", f"({word})"])
+
+
+def test_laughter_is_tested_exactly() -> None:
+    """Every word of a few letters up to length 6: the C test equals ``is_laughter``."""
+    words = [
+        "".join(letters)
+        for n in range(1, 7)
+        for letters in itertools.product("wkah" if n > 4 else "wkaeohi", repeat=n)
+    ]
+    on, off, reference = _normalizers()
+    assert_three_agree((on, off, reference), words, batch=2000)
+    laughs = sum(1 for w in words if is_laughter(w))
+    assert laughs > 100
+    assert stat(on, "c_laughter") == laughs
+    assert stat(on, "python_chunks") == 0
