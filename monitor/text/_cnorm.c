@@ -27,6 +27,14 @@
  * lowercase ASCII letters that Normalizer._plain_word handles are analysed in C (see
  * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable; every other
  * chunk still goes to analyse(). stats() counts both and why a plain word went to Python.
+ * Stage 2b (with stage 2, switchable by the general_words attribute, on by default): the
+ * [a-z]+ words that _plain_word declines for being laughter, elongated, slang or a clitic
+ * after slang (not those longer than MAX_WORD) take the general path of Normalizer._word in
+ * C too (see analyse_general_word and analyse_laughter): the exact is_laughter test, slang
+ * lookup, collapse_elongation with _is_known, join_reduplication, _emit and _stable,
+ * calling back only stemmer.stem and Normalizer._stable. stats() counts them
+ * (c_general_words, of which c_laughter); the maybe_laughter, slang, elongated and
+ * clitic_slang counters then count only such words that still went to Python.
  * Stage 3b (with stage 2, switchable by the link_chunks attribute, on by default): an
  * ASCII chunk that is one whole URL ("https://bit.ly/x", "www.Detik.com") or one mention
  * with safe punctuation after it ("@budi", "@budi!!") is analysed in C: its url:<domain> or
@@ -116,10 +124,10 @@ enum {
     S_C_WORDS,       /* [a-z]+ chunks analysed in C (stage 2) */
     S_PYTHON,        /* chunks sent to the analyse() callback */
     S_TOO_LONG,      /* [a-z]+ chunks sent to Python: longer than MAX_WORD */
-    S_SLANG,         /* ... a slang key */
-    S_LAUGHTER,      /* ... maybe laughter (conservative pre-check) */
-    S_ELONGATED,     /* ... elongated */
-    S_CLITIC_SLANG,  /* ... clitic-ending with a slang stem */
+    S_SLANG,         /* ... a slang key (stage 2b off) */
+    S_LAUGHTER,      /* ... maybe laughter (conservative pre-check; stage 2b off) */
+    S_ELONGATED,     /* ... elongated (stage 2b off) */
+    S_CLITIC_SLANG,  /* ... clitic-ending with a slang stem (stage 2b off) */
     S_MARKERS,       /* chunks analysed in C that are marker words */
     S_STABLE_CALLS,  /* calls of the _stable() callback */
     S_STOPWORD_STEMS, /* stopwords whose votes needed the stem callback */
@@ -127,12 +135,15 @@ enum {
     S_PY_WORD_CHUNKS, /* P*WP* chunks sent to Python: lower(W) not plain, or W reserved */
     S_C_URLS,        /* whole-chunk URLs analysed in C (stage 3b) */
     S_C_MENTIONS,    /* @name P* chunks analysed in C (stage 3b) */
+    S_C_GENERAL_WORDS, /* elongated, slang, clitic-slang or laughter [a-z]+ words in C (2b) */
+    S_C_LAUGHTER,    /* ... of which laughter */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
     "c_words",  "python_chunks",  "too_long",     "slang",         "maybe_laughter",
     "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
-    "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions",
+    "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions", "c_general_words",
+    "c_laughter",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -405,12 +416,16 @@ typedef struct {
     PyObject *w_marker_votes;     /* dict: marker word -> (packed votes unshared, shared) */
     PyObject *w_stem;             /* Normalizer.stemmer.stem */
     PyObject *w_stable;           /* Normalizer._stable */
+    PyObject *w_slang_map;        /* dict: Normalizer.slang._map (word -> tuple of str) */
+    PyObject *w_known;            /* set: Normalizer.known */
+    PyObject *w_laugh_token;      /* str: elongation.LAUGH_TOKEN */
     PyObject *space;              /* " " */
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
     Py_ssize_t w_max_word;
     int word_chunks;              /* stage 3a on (only where stage 2 is on) */
     int link_chunks;              /* stage 3b on (only where stage 2 is on) */
+    int general_words;            /* stage 2b on (only where stage 2 is on) */
     Py_ssize_t stats[NSTATS];
 } FastNormalizer;
 
@@ -608,10 +623,13 @@ tokens_of_text(FastNormalizer *self, PyObject *text)
  * _plain_word(word) itself and never reads or writes the Python word memo; any other path
  * that needs the word still computes the same part.
  *
- * analyse_plain_word follows _plain_word step for step. It gives up (the chunk goes to the
- * analyse() callback, counted in stats()) exactly where _plain_word returns None, except
- * that laughter is tested conservatively: a word that might match elongation._LAUGH_RE goes
- * to Python. Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
+ * analyse_plain_word follows _plain_word step for step. Where _plain_word returns None it
+ * gives up (the chunk goes to the analyse() callback, counted in stats()), except that
+ * laughter, elongated, slang and clitic-slang words are handed to stage 2b (analyse_laughter
+ * and analyse_general_word, below) when it is on. Laughter is tested first (as in
+ * Normalizer._word): a cheap necessary condition (maybe_laughter), then, with stage 2b, the
+ * exact test; without stage 2b a word that might match elongation._LAUGH_RE goes to
+ * Python. Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
  * The stem comes from the Python stemmer (its cache and learning stay those of the Python
  * path, and it is asked for the same words in the same order), and a stem that differs from
  * the word goes through the Python Normalizer._stable, as in _plain_word. The language
@@ -676,10 +694,11 @@ call_stable(FastNormalizer *self, PyObject *token)
 }
 
 /* Normalizer._votes_with_stem (stem != NULL) or pack_votes(Normalizer._word_votes(word))
- * of a stopword (stem == NULL: the stem is asked only if needed), added to fields. */
+ * of an [a-z]+ word of n letters (stem == NULL: the stem is asked only if needed, counted in
+ * stats[stem_stat] unless stem_stat is -1), added to fields. */
 static int
 add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObject *marker,
-          uint32_t *fields)
+          uint32_t *fields, int stem_stat)
 {
     int shared = PySet_Contains(self->w_shared_or_slang, word);
     if (shared > 0) {
@@ -691,7 +710,9 @@ add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObje
     }
     if (shared == 0 && n > 3) {
         if (stem == NULL) {
-            self->stats[S_STOPWORD_STEMS]++;
+            if (stem_stat >= 0) {
+                self->stats[stem_stat]++;
+            }
             PyObject *own = call_stem(self, word);
             if (own == NULL) {
                 return -1;
@@ -725,9 +746,163 @@ add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObje
     return 0;
 }
 
+/* ----------------------------------------------------------------------------------------
+ * Stage 2b, laughter: elongation.is_laughter on [a-z]+ words, exactly
+ *
+ * is_laughter(word) is len(word) >= 3 and _LAUGH_RE.fullmatch(word). re.fullmatch of an
+ * alternation backtracks through every alternative and every repetition count, so it
+ * matches exactly when the word is in the regular language of one alternative; each
+ * alternative is written below as a small automaton without empty moves, simulated on
+ * the set of its states (a bit mask), and the word matches when a state of the set after
+ * its last letter accepts. Per alternative (c: how many repeated groups are complete,
+ * counted up to 2, since {2,} only asks for two):
+ *   A  (?:a?w+[aeo]?k+){2,}w*   S0 start; Ac after "a" (a?); Wc in w+; Vc after [aeo];
+ *      Kc in k+, which ends group c and is also where the next group (or, once c = 2, w*:
+ *      T) starts. Accepting: K2, T.
+ *   B  (?:k+w+){2,}k*  and  D  (?:x+i+){2,}x*  (the same shape, letters p and q): S start,
+ *      Pc in p+ (c groups before), Qc in q+ ending group c, where the next group or (c = 2)
+ *      the tail T starts. Accepting: Q2, T.
+ *   C  [bmw]{0,2}a?(?:h+[aeiou]+){2,}h*  P0, P1, P2: after 0, 1, 2 of [bmw]; PA after a;
+ *      Hc in h+; Vc in [aeiou]+ ending group c, where the next group or (c = 2) h*: T
+ *      starts. Accepting: V2, T.
+ *   E  lol+ | lmf?ao+ | rofl | ngakak+   plain string tests (laugh_literal).
+ * The automata are transcribed edge by edge from the patterns; the differential tests run
+ * them against the Python regex on generated words of these letters.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    uint8_t from;
+    const char *letters;
+    uint8_t to;
+} LaughEdge;
+
+typedef struct {
+    const LaughEdge *edges;
+    size_t nedges;
+    uint32_t accept; /* bit mask of accepting states; state 0 is the start */
+} LaughAutomaton;
+
+#define BIT(state) (1u << (state))
+
+enum { A_S0, A_A0, A_A1, A_A2, A_W0, A_W1, A_W2, A_V0, A_V1, A_V2, A_K1, A_K2, A_T };
+static const LaughEdge LAUGH_A_EDGES[] = {
+    {A_S0, "a", A_A0},   {A_S0, "w", A_W0},   {A_A0, "w", A_W0},   {A_A1, "w", A_W1},
+    {A_A2, "w", A_W2},   {A_W0, "w", A_W0},   {A_W1, "w", A_W1},   {A_W2, "w", A_W2},
+    {A_W0, "aeo", A_V0}, {A_W1, "aeo", A_V1}, {A_W2, "aeo", A_V2}, {A_W0, "k", A_K1},
+    {A_W1, "k", A_K2},   {A_W2, "k", A_K2},   {A_V0, "k", A_K1},   {A_V1, "k", A_K2},
+    {A_V2, "k", A_K2},   {A_K1, "k", A_K1},   {A_K2, "k", A_K2},   {A_K1, "a", A_A1},
+    {A_K2, "a", A_A2},   {A_K1, "w", A_W1},   {A_K2, "w", A_W2},   {A_K2, "w", A_T},
+    {A_T, "w", A_T},
+};
+
+enum { R_S, R_P0, R_P1, R_P2, R_Q1, R_Q2, R_T };
+#define REPEAT_EDGES(p, q)                                                                  \
+    {                                                                                       \
+        {R_S, p, R_P0}, {R_P0, p, R_P0}, {R_P1, p, R_P1}, {R_P2, p, R_P2}, {R_P0, q, R_Q1}, \
+            {R_P1, q, R_Q2}, {R_P2, q, R_Q2}, {R_Q1, q, R_Q1}, {R_Q2, q, R_Q2},             \
+            {R_Q1, p, R_P1}, {R_Q2, p, R_P2}, {R_Q2, p, R_T}, {R_T, p, R_T},                \
+    }
+static const LaughEdge LAUGH_B_EDGES[] = REPEAT_EDGES("k", "w");
+static const LaughEdge LAUGH_D_EDGES[] = REPEAT_EDGES("x", "i");
+
+enum { C_P0, C_P1, C_P2, C_PA, C_H0, C_H1, C_H2, C_V1, C_V2, C_T };
+static const LaughEdge LAUGH_C_EDGES[] = {
+    {C_P0, "bmw", C_P1},   {C_P1, "bmw", C_P2},   {C_P0, "a", C_PA},     {C_P1, "a", C_PA},
+    {C_P2, "a", C_PA},     {C_P0, "h", C_H0},     {C_P1, "h", C_H0},     {C_P2, "h", C_H0},
+    {C_PA, "h", C_H0},     {C_H0, "h", C_H0},     {C_H1, "h", C_H1},     {C_H2, "h", C_H2},
+    {C_H0, "aeiou", C_V1}, {C_H1, "aeiou", C_V2}, {C_H2, "aeiou", C_V2}, {C_V1, "aeiou", C_V1},
+    {C_V2, "aeiou", C_V2}, {C_V1, "h", C_H1},     {C_V2, "h", C_H2},     {C_V2, "h", C_T},
+    {C_T, "h", C_T},
+};
+
+#define LAUGH_AUTOMATON(edges, accept) {edges, sizeof(edges) / sizeof(edges[0]), accept}
+static const LaughAutomaton LAUGH_AUTOMATA[] = {
+    LAUGH_AUTOMATON(LAUGH_A_EDGES, BIT(A_K2) | BIT(A_T)),
+    LAUGH_AUTOMATON(LAUGH_B_EDGES, BIT(R_Q2) | BIT(R_T)),
+    LAUGH_AUTOMATON(LAUGH_C_EDGES, BIT(C_V2) | BIT(C_T)),
+    LAUGH_AUTOMATON(LAUGH_D_EDGES, BIT(R_Q2) | BIT(R_T)),
+};
+
+/* Whether automaton `a` accepts the [a-z]+ word s[0:n]. */
+static int
+laugh_automaton_accepts(const LaughAutomaton *a, const char *s, size_t n)
+{
+    uint32_t states = BIT(0);
+    for (size_t i = 0; i < n && states != 0; i++) {
+        uint32_t next = 0;
+        for (size_t e = 0; e < a->nedges; e++) {
+            const LaughEdge *edge = &a->edges[e];
+            if ((states & BIT(edge->from)) && strchr(edge->letters, s[i]) != NULL) {
+                next |= BIT(edge->to);
+            }
+        }
+        states = next;
+    }
+    return (states & a->accept) != 0;
+}
+
+/* n letters s[0:n] are `prefix` followed by one or more `repeated`. */
+static int
+prefix_then_repeats(const char *s, size_t n, const char *prefix, char repeated)
+{
+    size_t p = strlen(prefix);
+    if (n <= p || memcmp(s, prefix, p) != 0) {
+        return 0;
+    }
+    for (size_t i = p; i < n; i++) {
+        if (s[i] != repeated) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Alternative E: lol+ | lmf?ao+ | rofl | ngakak+ */
+static int
+laugh_literal(const char *s, size_t n)
+{
+    return prefix_then_repeats(s, n, "lo", 'l') || prefix_then_repeats(s, n, "lma", 'o') ||
+           prefix_then_repeats(s, n, "lmfa", 'o') || (n == 4 && memcmp(s, "rofl", 4) == 0) ||
+           prefix_then_repeats(s, n, "ngaka", 'k');
+}
+
+/* elongation.is_laughter of the [a-z]+ word s[0:n]. */
+static int
+is_laughter_ascii(const char *s, size_t n)
+{
+    enum { MIN_LAUGH_LEN = 3 };
+    if (n < MIN_LAUGH_LEN) {
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(LAUGH_AUTOMATA) / sizeof(LAUGH_AUTOMATA[0]); i++) {
+        if (laugh_automaton_accepts(&LAUGH_AUTOMATA[i], s, n)) {
+            return 1;
+        }
+    }
+    return laugh_literal(s, n);
+}
+
+/* Whether some letter of the [a-z]+ word s[0:n] repeats three times in a row
+ * (elongation._ELONGATED_RE: on ASCII letters [^\W\d_] is [A-Za-z]). */
+static int
+is_elongated_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] == s[i + 1] && s[i] == s[i + 2]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t n,
+                                Entry *out);
+static int analyse_laughter(FastNormalizer *self, size_t n, Entry *out);
+
 /* The Entry of chunk `word` (exact str, UTF-8 `s` of `n` bytes) when it is [a-z]+ and
- * Normalizer._plain_word handles it: 1 with *out filled (new references), 0 when the chunk
- * must go to the analyse() callback, -1 on error. */
+ * Normalizer._plain_word handles it, or (stage 2b) _new_word_part's general path does: 1
+ * with *out filled (new references), 0 when the chunk must go to the analyse() callback,
+ * -1 on error. */
 static int
 analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, Entry *out)
 {
@@ -743,40 +918,59 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         self->stats[S_TOO_LONG]++;
         return 0;
     }
-    for (size_t i = 0; i + 2 < n; i++) {
-        if (s[i] == s[i + 1] && s[i] == s[i + 2]) {
-            self->stats[S_ELONGATED]++;
+    /* Laughter first, as in Normalizer._word, whatever else the word is. Stage 2b tests it
+     * exactly and analyses laughter itself; without it a word that might be laughter goes
+     * to Python (maybe_laughter is a necessary condition of is_laughter). */
+    if (maybe_laughter(s, n)) {
+        if (!self->general_words) {
+            self->stats[S_LAUGHTER]++;
             return 0;
         }
-    }
-    if (maybe_laughter(s, n)) {
-        self->stats[S_LAUGHTER]++;
-        return 0;
-    }
-    int found = PySet_Contains(self->w_slang_keys, word);
-    if (found != 0) {
-        if (found > 0) {
-            self->stats[S_SLANG]++;
+        if (is_laughter_ascii(s, n)) {
+            return analyse_laughter(self, n, out);
         }
-        return found < 0 ? -1 : 0;
     }
-    /* word.endswith(_CLITICS) and self._slang(word) is not None */
-    for (int c = 0; c < NCLITICS; c++) {
-        size_t len = strlen(CLITICS[c]);
-        if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
-            PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
-            if (base == NULL) {
-                return -1;
-            }
-            found = PySet_Contains(self->w_slang_keys, base);
-            Py_DECREF(base);
-            if (found != 0) {
-                if (found > 0) {
-                    self->stats[S_CLITIC_SLANG]++;
+    /* Where _plain_word returns None, the general path (stage 2b) takes over; the reason is
+     * counted when that path is off or gives up. */
+    int reason = -1;
+    if (is_elongated_ascii(s, n)) {
+        reason = S_ELONGATED;
+    }
+    else {
+        int found = PySet_Contains(self->w_slang_keys, word);
+        if (found < 0) {
+            return -1;
+        }
+        if (found) {
+            reason = S_SLANG;
+        }
+        else {
+            /* word.endswith(_CLITICS) and self._slang(word) is not None */
+            for (int c = 0; c < NCLITICS && reason < 0; c++) {
+                size_t len = strlen(CLITICS[c]);
+                if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
+                    PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
+                    if (base == NULL) {
+                        return -1;
+                    }
+                    found = PySet_Contains(self->w_slang_keys, base);
+                    Py_DECREF(base);
+                    if (found < 0) {
+                        return -1;
+                    }
+                    if (found) {
+                        reason = S_CLITIC_SLANG;
+                    }
                 }
-                return found < 0 ? -1 : 0;
             }
         }
+    }
+    if (reason >= 0) {
+        int handled = self->general_words ? analyse_general_word(self, word, s, n, out) : 0;
+        if (handled == 0) {
+            self->stats[reason]++;
+        }
+        return handled;
     }
     /* The word is handled here from now on. Every object below is a strong reference. */
     PyObject *code = NULL, *marker = NULL, *stem = NULL, *text = NULL;
@@ -801,7 +995,7 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         goto done;
     }
     if (stopword) {
-        if (add_votes(self, word, n, NULL, marker, out->fields) < 0) {
+        if (add_votes(self, word, n, NULL, marker, out->fields, S_STOPWORD_STEMS) < 0) {
             goto done;
         }
         text = Py_NewRef(self->empty_text);
@@ -811,7 +1005,7 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         if (stem == NULL) {
             goto done;
         }
-        if (add_votes(self, word, n, stem, marker, out->fields) < 0) {
+        if (add_votes(self, word, n, stem, marker, out->fields, S_STOPWORD_STEMS) < 0) {
             goto done;
         }
         int drop = PySet_Contains(self->w_stopwords, stem);
@@ -859,6 +1053,464 @@ done:
     Py_XDECREF(marker);
     Py_XDECREF(stem);
     Py_XDECREF(text);
+    return status;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Stage 2b: elongated, slang and clitic-slang words (the general path of Normalizer._word)
+ *
+ * An [a-z]+ word of at most MAX_WORD letters that is laughter, elongated, a slang key, or a
+ * clitic-ending word whose base is a slang key, is one that Normalizer._plain_word
+ * declines. _analyse_chunk then takes _new_word_part(word): _word(word, acc) into an empty
+ * _Acc, acc.result(), and every token of the result's text replaced by _stable(token);
+ * plus len(word) letters. _word's "'", non-ASCII, "." and digit branches cannot apply to
+ * [a-z]+. Its laughter branch comes first: for a laughter word (is_laughter_ascii, the
+ * exact port above) the result is the laugh token, one laugh and no spread code (acc.spread
+ * stays empty: ""), stabilised like any text (analyse_laughter). Otherwise, in order:
+ *   standard = _slang(word): the slang map's value for word, else for the first clitic of
+ *       _CLITICS that word ends with, leaving at least two letters, whose base is a key;
+ *   if standard is None and word is elongated: one elongation is counted, word becomes
+ *       collapse_elongation(word, _is_known) (collapse_elongation below) and standard =
+ *       _slang(word); the collapsed word is never longer, so the MAX_WORD check passes;
+ *   the votes pack_votes(_word_votes(word)) of that word (add_votes with the stem asked
+ *       only when needed: the word is ASCII letters, so _word_votes' isascii/isalpha hold);
+ *   the standard words: standard (joined by join_reduplication when there are several),
+ *       or (word,) when standard is None or empty; for each, in order, its spread code
+ *       (_SPREAD_CODES.get(std, "."); one spread word when it is not ".") and _emit(std):
+ *       nothing for a stopword, std itself when not ASCII, else its stem unless the stem
+ *       is a stopword or empty (then std).
+ * acc.result(): the tokens joined by " ", the packed fields, and the codes joined, kept
+ * only when something but "." remains after strip(".") (else "", stored here as ".").
+ * Then " ".join(t for token in text.split() for t in _stable(token)): call_stable gives
+ * " ".join(_stable(token)), and joining the non-empty ones with " " is the same string
+ * since _stable never yields an empty token (its tokens come from str.split() or are
+ * whole plain words).
+ * The Python callbacks (stem, _stable) are called for the same words in the same order as
+ * in _word and _new_word_part. The standard words may be any str (a custom SlangLexicon):
+ * only str operations are used on them (dict and set lookups, str.isascii, startswith, the
+ * "-" test), never byte-level assumptions.
+ * What still goes to Python: words longer than MAX_WORD (laughter or a collapsed form
+ * short enough is possible there: not ported), and everything when the general_words
+ * switch is off (then also every word that maybe_laughter cannot rule out).
+ * ------------------------------------------------------------------------------------- */
+
+/* elongation.MAX_VARIABLE_RUNS (checked at construction). */
+#define MAX_VARIABLE_RUNS 6
+/* Longest word taken by stage 2b; pipeline.MAX_WORD (40) is below it. */
+#define GENERAL_WORD_MAX 64
+
+/* Normalizer._is_known(candidate) for an [a-z]+ candidate c[0:m]: 1 or 0, -1 on error. In
+ * the known set; else (at least 4 letters: ASCII letters are isascii() and isalpha()) its
+ * stem differs from it and is in the dictionary. */
+static int
+is_known_word(FastNormalizer *self, const char *c, size_t m)
+{
+    enum { MIN_STEMMED_LEN = 4 };
+    PyObject *word = PyUnicode_FromStringAndSize(c, (Py_ssize_t)m);
+    if (word == NULL) {
+        return -1;
+    }
+    int known = PySet_Contains(self->w_known, word);
+    if (known == 0 && m >= MIN_STEMMED_LEN) {
+        PyObject *stem = call_stem(self, word);
+        if (stem == NULL) {
+            known = -1;
+        }
+        else {
+            int same = PyUnicode_Compare(stem, word) == 0;
+            if (!same && PyErr_Occurred()) {
+                known = -1;
+            }
+            else {
+                known = same ? 0 : PySet_Contains(self->w_dictionary, stem);
+            }
+            Py_DECREF(stem);
+        }
+    }
+    Py_DECREF(word);
+    return known;
+}
+
+static int
+bit_count(unsigned k)
+{
+    int bits = 0;
+    for (; k != 0; k >>= 1) {
+        bits += (int)(k & 1u);
+    }
+    return bits;
+}
+
+/* elongation.collapse_elongation(word, self._is_known) of an elongated [a-z]+ word s[0:n]
+ * (n <= GENERAL_WORD_MAX), written to buf (n bytes suffice), its length in *m. 0, or -1 on
+ * error.
+ *
+ * The port: runs are itertools.groupby's; every run is alphabetic, so the variable runs are
+ * those of two letters or more, and the default collapse writes runs of three or more once.
+ * With more than MAX_VARIABLE_RUNS variable runs the default is the result. Otherwise the
+ * candidates are itertools.product of the options per variable run ((1, 2) for runs of
+ * three or more, (2, 1) for doubled ones): combo number k (0 <= k < 2**V) takes the second
+ * option of variable run j when bit V-1-j of k is set (the last run varies fastest), and
+ * its deviations (chosen length != the preferred one) are exactly its set bits. The stable
+ * sort by deviations is then: d = 0, 1, ..., V, and for each d the k with popcount(k) == d
+ * in increasing order. The first candidate that is known wins; else the default. */
+static int
+collapse_elongation(FastNormalizer *self, const char *s, size_t n, char *buf, size_t *m)
+{
+    char run_char[GENERAL_WORD_MAX];
+    size_t run_len[GENERAL_WORD_MAX], nruns = 0;
+    int variable[GENERAL_WORD_MAX]; /* per run: its index among the variable runs, or -1 */
+    int nvariable = 0;
+    for (size_t i = 0; i < n; nruns++) {
+        size_t j = i;
+        while (j < n && s[j] == s[i]) {
+            j++;
+        }
+        run_char[nruns] = s[i];
+        run_len[nruns] = j - i;
+        variable[nruns] = j - i >= 2 ? nvariable++ : -1;
+        i = j;
+    }
+    size_t len = 0;
+    for (size_t r = 0; r < nruns; r++) { /* the default collapse */
+        size_t k = run_len[r] >= 3 ? 1 : run_len[r];
+        memset(buf + len, run_char[r], k);
+        len += k;
+    }
+    *m = len;
+    if (nvariable > MAX_VARIABLE_RUNS) {
+        return 0;
+    }
+    /* OPTIONS[elongated run][option index]: (2, 1) for a doubled run, (1, 2) for 3+. */
+    static const size_t OPTIONS[2][2] = {{2, 1}, {1, 2}};
+    char candidate[GENERAL_WORD_MAX];
+    unsigned combos = 1u << nvariable;
+    for (int d = 0; d <= nvariable; d++) {
+        for (unsigned k = 0; k < combos; k++) {
+            if (bit_count(k) != d) {
+                continue;
+            }
+            size_t c = 0;
+            for (size_t r = 0; r < nruns; r++) {
+                size_t length = run_len[r];
+                if (variable[r] >= 0) {
+                    unsigned second = (k >> (nvariable - 1 - variable[r])) & 1u;
+                    length = OPTIONS[run_len[r] >= 3][second];
+                }
+                memset(candidate + c, run_char[r], length);
+                c += length;
+            }
+            int known = is_known_word(self, candidate, c);
+            if (known != 0) {
+                if (known > 0) {
+                    memcpy(buf, candidate, c);
+                    *m = c;
+                }
+                return known < 0 ? -1 : 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Normalizer._slang(word) for the [a-z]+ word s[0:n] (`word` its str): a new reference to
+ * the slang map's value, or NULL (check PyErr_Occurred()). */
+static PyObject *
+slang_lookup(FastNormalizer *self, PyObject *word, const char *s, size_t n)
+{
+    PyObject *standard = PyDict_GetItemWithError(self->w_slang_map, word);
+    if (standard != NULL || PyErr_Occurred()) {
+        return Py_XNewRef(standard);
+    }
+    for (int c = 0; c < NCLITICS; c++) {
+        size_t len = strlen(CLITICS[c]);
+        if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
+            PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
+            if (base == NULL) {
+                return NULL;
+            }
+            standard = PyDict_GetItemWithError(self->w_slang_map, base);
+            Py_XINCREF(standard);
+            Py_DECREF(base);
+            if (standard != NULL || PyErr_Occurred()) {
+                return standard;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* pipeline.join_reduplication(words) of a tuple of str: a new list. */
+static PyObject *
+join_reduplication(PyObject *words)
+{
+    enum { MIN_BASE_LEN = 2 };
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(words); i++) {
+        PyObject *word = PyTuple_GET_ITEM(words, i);
+        Py_ssize_t nout = PyList_GET_SIZE(out);
+        int join = 0;
+        if (nout > 0) {
+            PyObject *last = PyList_GET_ITEM(out, nout - 1);
+            Py_ssize_t last_len = PyUnicode_GET_LENGTH(last);
+            Py_ssize_t dash = PyUnicode_FindChar(last, '-', 0, last_len, 1);
+            if (dash == -2) {
+                goto error;
+            }
+            if (dash == -1 && last_len >= MIN_BASE_LEN) {
+                join = (int)PyUnicode_Tailmatch(word, last, 0, PY_SSIZE_T_MAX, -1);
+                if (join < 0) {
+                    goto error;
+                }
+            }
+            if (join) {
+                PyObject *joined = PyUnicode_FromFormat("%U-%U", last, word);
+                if (joined == NULL || PyList_SetItem(out, nout - 1, joined) < 0) {
+                    goto error;
+                }
+            }
+        }
+        if (!join && PyList_Append(out, word) < 0) {
+            goto error;
+        }
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* The spread code of one standard word and Normalizer._emit(std): the code appended to
+ * codes (one spread word counted in fields when it is not "."), the token (if any) to
+ * tokens. 0, or -1 on error. */
+static int
+emit_standard(FastNormalizer *self, PyObject *std, PyObject *codes, PyObject *tokens,
+              uint32_t *fields)
+{
+    PyObject *code = PyDict_GetItemWithError(self->w_spread_codes, std);
+    if (code == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    if (code == NULL) {
+        code = self->dot;
+    }
+    else if (!PyUnicode_CheckExact(code)) {
+        PyErr_SetString(PyExc_TypeError, "spread codes must be str");
+        return -1;
+    }
+    if (PyUnicode_CompareWithASCIIString(code, ".") != 0) {
+        fields[F_SPREAD] += 1;
+    }
+    if (PyList_Append(codes, code) < 0) {
+        return -1;
+    }
+    int stopword = PySet_Contains(self->w_stopwords, std);
+    if (stopword != 0) {
+        return stopword < 0 ? -1 : 0;
+    }
+    if (!PyUnicode_IS_ASCII(std)) {
+        return PyList_Append(tokens, std);
+    }
+    PyObject *stem = call_stem(self, std);
+    if (stem == NULL) {
+        return -1;
+    }
+    int drop = PySet_Contains(self->w_stopwords, stem);
+    int status = -1;
+    if (drop >= 0) {
+        /* "peringatan" -> "ingat", a stopword: the word is kept (see _emit). */
+        status = PyList_Append(tokens, drop || PyUnicode_GET_LENGTH(stem) == 0 ? std : stem);
+    }
+    Py_DECREF(stem);
+    return status;
+}
+
+/* _Acc.result()'s spread code from the list of codes: the joined codes, or "." (the memo's
+ * "") when only dots remain after strip("."). A new reference, NULL on error. */
+static PyObject *
+result_code(FastNormalizer *self, PyObject *codes)
+{
+    PyObject *code = PyUnicode_Join(self->empty_text, codes);
+    if (code == NULL) {
+        return NULL;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(code);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if (PyUnicode_READ_CHAR(code, i) != '.') {
+            return code;
+        }
+    }
+    Py_DECREF(code);
+    return Py_NewRef(self->dot);
+}
+
+/* The text of _new_word_part: " ".join(tokens), each of its whitespace-separated tokens
+ * replaced by _stable(token) (see the section comment). A new reference, NULL on error. */
+static PyObject *
+stable_text(FastNormalizer *self, PyObject *tokens)
+{
+    PyObject *text = PyUnicode_Join(self->space, tokens);
+    if (text == NULL || PyUnicode_GET_LENGTH(text) == 0) {
+        return text;
+    }
+    PyObject *split = PyUnicode_Split(text, NULL, -1);
+    Py_DECREF(text);
+    if (split == NULL) {
+        return NULL;
+    }
+    PyObject *stable = PyList_New(0);
+    for (Py_ssize_t i = 0; stable != NULL && i < PyList_GET_SIZE(split); i++) {
+        PyObject *part = call_stable(self, PyList_GET_ITEM(split, i));
+        if (part == NULL ||
+            (PyUnicode_GET_LENGTH(part) > 0 && PyList_Append(stable, part) < 0)) {
+            Py_CLEAR(stable);
+        }
+        Py_XDECREF(part);
+    }
+    Py_DECREF(split);
+    if (stable == NULL) {
+        return NULL;
+    }
+    text = PyUnicode_Join(self->space, stable);
+    Py_DECREF(stable);
+    return text;
+}
+
+/* The Entry of a laughter word of n letters (see the section comment): _word's laughter
+ * branch gives the laugh token and one laugh, no spread code; _new_word_part stabilises
+ * the token. 1 with *out filled (new references), -1 on error. */
+static int
+analyse_laughter(FastNormalizer *self, size_t n, Entry *out)
+{
+    PyObject *tokens = PyList_New(0), *text = NULL;
+    if (tokens == NULL || PyList_Append(tokens, self->w_laugh_token) < 0 ||
+        (text = stable_text(self, tokens)) == NULL) {
+        Py_XDECREF(tokens);
+        return -1;
+    }
+    Py_DECREF(tokens);
+    PyObject *split = tokens_of_text(self, text);
+    if (split == NULL) {
+        Py_DECREF(text);
+        return -1;
+    }
+    memset(out->fields, 0, sizeof(out->fields));
+    out->fields[F_LAUGH] = 1;
+    out->fields[F_LETTERS] = (uint32_t)n;
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = text;
+    out->tokens = split;
+    out->spread = Py_NewRef(self->dot);
+    self->stats[S_C_GENERAL_WORDS]++;
+    self->stats[S_C_LAUGHTER]++;
+    return 1;
+}
+
+/* The Entry of the [a-z]+ chunk `word` (UTF-8 `s` of `n` bytes, n <= MAX_WORD, not
+ * laughter) by the general path (see the section comment): 1 with *out filled (new
+ * references), 0 when it must go to the analyse() callback, -1 on error. */
+static int
+analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, Entry *out)
+{
+    if (n > GENERAL_WORD_MAX) {
+        return 0;
+    }
+    /* Every object below is a strong reference. */
+    PyObject *current = Py_NewRef(word), *standard = NULL, *marker = NULL, *words = NULL;
+    PyObject *codes = NULL, *tokens = NULL, *text = NULL, *code = NULL;
+    int status = -1;
+    memset(out->fields, 0, sizeof(out->fields));
+    size_t m = n;
+    standard = slang_lookup(self, word, s, n);
+    if (standard == NULL && PyErr_Occurred()) {
+        goto done;
+    }
+    if (standard == NULL && is_elongated_ascii(s, n)) {
+        char collapsed[GENERAL_WORD_MAX];
+        out->fields[F_ELONGATION] += 1;
+        if (collapse_elongation(self, s, n, collapsed, &m) < 0) {
+            goto done;
+        }
+        Py_SETREF(current, PyUnicode_FromStringAndSize(collapsed, (Py_ssize_t)m));
+        if (current == NULL) {
+            goto done;
+        }
+        standard = slang_lookup(self, current, collapsed, m);
+        if (standard == NULL && PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    if (standard != NULL && !PyTuple_CheckExact(standard)) {
+        PyErr_SetString(PyExc_TypeError, "slang values must be tuples");
+        goto done;
+    }
+    marker = PyDict_GetItemWithError(self->w_marker_votes, current);
+    if (marker == NULL && PyErr_Occurred()) {
+        goto done;
+    }
+    Py_XINCREF(marker);
+    if (add_votes(self, current, m, NULL, marker, out->fields, -1) < 0) {
+        goto done;
+    }
+    Py_ssize_t nstandard = standard != NULL ? PyTuple_GET_SIZE(standard) : 0;
+    for (Py_ssize_t i = 0; i < nstandard; i++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(standard, i))) {
+            PyErr_SetString(PyExc_TypeError, "slang values must hold str");
+            goto done;
+        }
+    }
+    if (nstandard > 1) {
+        words = join_reduplication(standard);
+    }
+    else {
+        words = PyList_New(0);
+        if (words != NULL && PyList_Append(words, nstandard ? PyTuple_GET_ITEM(standard, 0)
+                                                           : current) < 0) {
+            Py_CLEAR(words);
+        }
+    }
+    if (words == NULL || (codes = PyList_New(0)) == NULL || (tokens = PyList_New(0)) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(words); i++) {
+        if (emit_standard(self, PyList_GET_ITEM(words, i), codes, tokens, out->fields) < 0) {
+            goto done;
+        }
+    }
+    if ((code = result_code(self, codes)) == NULL || (text = stable_text(self, tokens)) == NULL) {
+        goto done;
+    }
+    if (!PyUnicode_CheckExact(text)) {
+        PyErr_SetString(PyExc_TypeError, "tokens must be str");
+        goto done;
+    }
+    out->fields[F_LETTERS] += (uint32_t)n;
+    PyObject *split = tokens_of_text(self, text);
+    if (split == NULL) {
+        goto done;
+    }
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = Py_NewRef(text);
+    out->tokens = split;
+    out->spread = Py_NewRef(code);
+    self->stats[S_C_GENERAL_WORDS]++;
+    status = 1;
+done:
+    Py_XDECREF(current);
+    Py_XDECREF(standard);
+    Py_XDECREF(marker);
+    Py_XDECREF(words);
+    Py_XDECREF(codes);
+    Py_XDECREF(tokens);
+    Py_XDECREF(text);
+    Py_XDECREF(code);
     return status;
 }
 
@@ -1963,7 +2615,8 @@ find_result_offsets(FastNormalizer *self)
 
 /* Stage 2's lexicons from the ``words`` tuple (None: stage 2 off). Layout:
  * (slang_keys, stopwords, spread_codes, shared_or_slang, other_markers, shared_vocabulary,
- *  dictionary, marker_votes, packed_shared, packed_unknown, max_word, clitics, stem, stable) */
+ *  dictionary, marker_votes, packed_shared, packed_unknown, max_word, clitics, stem, stable,
+ *  slang_map, known, max_variable_runs, laugh_token); the last four are stage 2b's. */
 static int
 init_words(FastNormalizer *self, PyObject *words)
 {
@@ -1971,15 +2624,28 @@ init_words(FastNormalizer *self, PyObject *words)
         return 0;
     }
     PyObject *sets[7], *marker_votes, *packed_shared, *packed_unknown, *clitics, *stem, *stable;
-    Py_ssize_t max_word;
+    PyObject *slang_map, *known, *laugh_token;
+    Py_ssize_t max_word, max_variable_runs;
     if (!PyTuple_Check(words) ||
-        !PyArg_ParseTuple(words, "OOOOOOOOOOnOOO;words: expected a 14-tuple", &sets[0],
+        !PyArg_ParseTuple(words, "OOOOOOOOOOnOOOOOnO;words: expected an 18-tuple", &sets[0],
                           &sets[1], &sets[2], &sets[3], &sets[4], &sets[5], &sets[6],
                           &marker_votes, &packed_shared, &packed_unknown, &max_word, &clitics,
-                          &stem, &stable)) {
+                          &stem, &stable, &slang_map, &known, &max_variable_runs,
+                          &laugh_token)) {
         if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_TypeError, "words: expected a 14-tuple");
+            PyErr_SetString(PyExc_TypeError, "words: expected an 18-tuple");
         }
+        return -1;
+    }
+    if (!PyDict_CheckExact(slang_map) || !PyAnySet_CheckExact(known) ||
+        !PyUnicode_CheckExact(laugh_token)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "words: the slang map must be a dict, known a set, the laugh token a str");
+        return -1;
+    }
+    if (max_variable_runs != MAX_VARIABLE_RUNS) {
+        PyErr_SetString(PyExc_ValueError,
+                        "words: MAX_VARIABLE_RUNS does not match (rebuild _cnorm)");
         return -1;
     }
     for (int i = 0; i < 7; i++) {
@@ -2023,6 +2689,10 @@ init_words(FastNormalizer *self, PyObject *words)
     self->w_marker_votes = Py_NewRef(marker_votes);
     self->w_stem = Py_NewRef(stem);
     self->w_stable = Py_NewRef(stable);
+    self->w_slang_map = Py_NewRef(slang_map);
+    self->w_known = Py_NewRef(known);
+    self->w_laugh_token = Py_NewRef(laugh_token);
+    self->general_words = 1;
     self->word_chunks = 1;
     self->link_chunks = LINK_CHUNKS_DEFAULT;
     return 0;
@@ -2171,6 +2841,9 @@ FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
     Py_VISIT(self->w_marker_votes);
     Py_VISIT(self->w_stem);
     Py_VISIT(self->w_stable);
+    Py_VISIT(self->w_slang_map);
+    Py_VISIT(self->w_known);
+    Py_VISIT(self->w_laugh_token);
     return 0;
 }
 
@@ -2196,6 +2869,9 @@ FastNormalizer_clear(FastNormalizer *self)
     Py_CLEAR(self->w_marker_votes);
     Py_CLEAR(self->w_stem);
     Py_CLEAR(self->w_stable);
+    Py_CLEAR(self->w_slang_map);
+    Py_CLEAR(self->w_known);
+    Py_CLEAR(self->w_laugh_token);
     return 0;
 }
 
@@ -2293,6 +2969,10 @@ FastNormalizer_set_stage(FastNormalizer *self, PyObject *value, void *closure)
 }
 
 static PyGetSetDef FastNormalizer_getset[] = {
+    {"general_words", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
+     "Whether elongated, slang and clitic-slang [a-z]+ words are analysed in C (stage 2b; "
+     "only where stage 2 is on).",
+     (void *)offsetof(FastNormalizer, general_words)},
     {"link_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether chunks that are one URL or one mention are analysed in C (stage 3b; only "
      "where stage 2 is on).",

@@ -38,6 +38,14 @@ class FastNormalizer:
     def plain_words(self) -> bool:
         """Whether plain ``[a-z]+`` words are analysed in C (stage 2)."""
     @property
+    def general_words(self) -> bool:
+        """Whether elongated, slang and clitic-slang ``[a-z]+`` words are analysed in C (2b).
+
+        Only where stage 2 is on; can be switched off (or on again) by assignment.
+        """
+    @general_words.setter
+    def general_words(self, value: bool) -> None: ...
+    @property
     def word_chunks(self) -> bool:
         """Whether words with capitals and/or safe punctuation are analysed in C (stage 3a).
 

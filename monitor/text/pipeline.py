@@ -43,7 +43,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from monitor.text import features as feat
 from monitor.text.charnorm import clean_text
 from monitor.text.digits import deleet, expand_reduplication, is_number, split_number_word
-from monitor.text.elongation import LAUGH_TOKEN, collapse_elongation, is_elongated, is_laughter
+from monitor.text.elongation import (
+    LAUGH_TOKEN,
+    MAX_VARIABLE_RUNS,
+    collapse_elongation,
+    is_elongated,
+    is_laughter,
+)
 from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
 from monitor.text.extensions import load_extension
 from monitor.text.hashtags import split_hashtag
@@ -396,10 +402,13 @@ class Normalizer:
             self._other_markers,
             self.shared_vocabulary,
             self.dictionary,
+            self.known,
         )
+        slang_map = self.slang._map
         if (
             type(self) is not Normalizer
             or type(self.slang) is not SlangLexicon
+            or type(slang_map) is not dict
             or not all(type(s) in (set, frozenset) for s in sets)
         ):
             return None
@@ -422,6 +431,11 @@ class Normalizer:
             _CLITICS,
             self.stemmer.stem,
             self._stable,
+            # Stage 2b: elongated, slang, clitic-slang and laughter words (_word's general path).
+            slang_map,
+            self.known,
+            MAX_VARIABLE_RUNS,
+            LAUGH_TOKEN,
         )
 
     # --- public ---------------------------------------------------------------------------

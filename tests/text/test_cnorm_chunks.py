@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from monitor.text.charnorm import clean_text
 from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
-from monitor.text.pipeline import Normalizer, token_matches
+from monitor.text.pipeline import MAX_WORD, Normalizer, token_matches
 from monitor.text.slang import SlangLexicon
 from tests.text.test_cnorm import benchmark_stream
 from tests.text.test_cnorm_words import (
@@ -141,7 +141,11 @@ def _may_take(normalizer: Normalizer, chunk: str) -> bool:
     word = match.group(1).lower()
     if word in RESERVED and match.end(1) < len(chunk):
         return False
-    return normalizer._plain_word(word) is not None
+    if normalizer._plain_word(word) is not None:
+        return True
+    # Stage 2b takes the words _plain_word declines (elongated, slang, clitic-slang,
+    # laughter) unless they are too long.
+    return len(word) <= MAX_WORD
 
 
 def test_stage_three_a_is_off_without_stage_two() -> None:
@@ -201,13 +205,14 @@ def test_which_chunks_are_taken() -> None:
     full, _stage2, reference = _normalizers()
     taken = ["Vaksin", "VAKSIN", "vAkSiN", "vaksin,", "(vaksin)", '"hoaks"', "benar?!"]
     taken += ["Sebarkan!!", "SEBARKAN", "(Jangan)", "TIDAK!", "??Berbahaya??"]
+    taken += ["Bangeeett!", "Gk,", "Bansosnya?", "Rp.", "Wkwkwk!!"]  # stage 2b words
     for chunk in taken:
         assert _may_take(reference, chunk), chunk
     assert_three_agree((full, _stage2, reference), [" ".join(taken)])
     assert stat(full, "c_word_chunks") == len(taken)
     assert stat(full, "python_chunks") == 0
-    not_taken = ["url:", "url:x", "url:.", "www.,", "emoji:", "Wkwkwk!!", "Bangeeett!", "Gk,"]
-    not_taken += ["Bansosnya?", "e-mail", "dont'", "'kata'", "a.b", "#Tag", "@User", "Rp."]
+    not_taken = ["url:", "url:x", "url:.", "www.,", "emoji:"]
+    not_taken += ["e-mail", "dont'", "'kata'", "a.b", "#Tag", "@User"]
     not_taken += ["COVID19,", "...", "!!!", "Vaksin-hoaks", "Vaksin2", "Laugh!", "vaksin"]
     for chunk in not_taken:
         assert not _may_take(reference, chunk), chunk

@@ -161,11 +161,14 @@ def test_plain_words_are_analysed_in_c_only_when_stage_two_is_on() -> None:
     assert_three_agree((both, stage1, reference), [" ".join(words)])
     assert both._fast is not None and stage1._fast is not None
     stats = both._fast.stats()
-    # "wkwk" (laughter) and "yg" (slang) go to Python; the other six are analysed in C.
-    assert stats["c_words"] == 6
-    assert stats["python_chunks"] == 2
-    assert stats["slang"] == 1
-    assert stats["maybe_laughter"] == 1
+    # "wkwk" (laughter) and "yg" (slang) are analysed by stage 2b (the general path, see
+    # test_cnorm_general_words.py); the other six by stage 2 proper.
+    assert stats["c_words"] == 8
+    assert stats["c_general_words"] == 2
+    assert stats["c_laughter"] == 1
+    assert stats["python_chunks"] == 0
+    assert stats["slang"] == 0
+    assert stats["maybe_laughter"] == 0
     assert stage1._fast.stats()["c_words"] == 0
     assert stage1._fast.stats()["python_chunks"] == len(words)
     # The C path does not write the Python word memo; the Python paths still agree.
@@ -241,7 +244,10 @@ def test_the_hand_picked_words_give_the_python_results() -> None:
     normalizers = _three()
     assert_three_agree(normalizers, [*PLAIN_WORDS, " ".join(PLAIN_WORDS)], batch=64)
     stats = normalizers[0]._fast.stats()  # type: ignore[union-attr]
-    for name in ("c_words", "slang", "maybe_laughter", "elongated", "clitic_slang", "too_long"):
+    # Elongated, slang, clitic-slang and laughter words are analysed by stage 2b.
+    for name in ("c_words", "c_general_words", "c_laughter", "too_long"):
         assert stats[name] > 0, name
+    for name in ("slang", "elongated", "clitic_slang", "maybe_laughter"):
+        assert stats[name] == 0, name
     assert stats["marker_words"] > 0
     assert stats["stable_calls"] > 0
