@@ -28,6 +28,7 @@ class FastNormalizer:
         unknown_penalty: float,
         smoothing: float,
         words: tuple[object, ...] | None = None,
+        hashtags: tuple[object, ...] | None = None,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:
@@ -61,6 +62,15 @@ class FastNormalizer:
         """
     @link_chunks.setter
     def link_chunks(self, value: bool) -> None: ...
+    @property
+    def hashtag_chunks(self) -> bool:
+        """Whether chunks that are one hashtag are analysed in C (stage 3c).
+
+        Only where stage 2 is on and the hashtag lexicons were given; can be switched off
+        (or on again) by assignment.
+        """
+    @hashtag_chunks.setter
+    def hashtag_chunks(self, value: bool) -> None: ...
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:

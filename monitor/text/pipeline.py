@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from monitor.text import features as feat
+from monitor.text import hashtags
 from monitor.text.charnorm import clean_text
 from monitor.text.digits import deleet, expand_reduplication, is_number, split_number_word
 from monitor.text.elongation import (
@@ -319,8 +320,9 @@ class Normalizer:
     memo, assembling the result) runs in C, which calls back into this object only to analyse
     chunks it has not seen. ``compiled=False`` keeps everything in Python: the reference the
     C path is tested against. Both give equal results. ``compiled_words`` (default) lets the
-    C path also analyse plain lowercase words itself (:meth:`_plain_word` in C); ``False``
-    sends every new chunk to :meth:`_analyse_chunk`.
+    C path also analyse plain lowercase words itself (:meth:`_plain_word` in C), and with
+    them words with capitals or punctuation, URLs, mentions and hashtags made of such words;
+    ``False`` sends every new chunk to :meth:`_analyse_chunk`.
     """
 
     def __init__(
@@ -363,6 +365,7 @@ class Normalizer:
         # serves only str subclasses) and calls ``_analyse_chunk`` for chunks missing from it.
         self._fast: FastNormalizer | None = None
         if compiled and _CNORM is not None:
+            words = self._compiled_words_lexicons() if compiled_words else None
             self._fast = _CNORM.FastNormalizer(
                 analyse=self._analyse_chunk,
                 fallback=_fallback_language,
@@ -380,7 +383,8 @@ class Normalizer:
                 unknown_ratio=UNKNOWN_RATIO,
                 unknown_penalty=UNKNOWN_PENALTY,
                 smoothing=SMOOTHING,
-                words=self._compiled_words_lexicons() if compiled_words else None,
+                words=words,
+                hashtags=self._compiled_hashtag_lexicons() if words is not None else None,
             )
 
     @property
@@ -436,6 +440,25 @@ class Normalizer:
             self.known,
             MAX_VARIABLE_RUNS,
             LAUGH_TOKEN,
+        )
+
+    def _compiled_hashtag_lexicons(self) -> tuple[object, ...] | None:
+        """What the C path needs to split hashtags itself (``_cnorm.c``, stage 3c).
+
+        Used only where the C path analyses plain words (:meth:`_compiled_words_lexicons`).
+        ``None`` (hashtag chunks go to :meth:`_analyse_chunk`) unless ``known`` is a
+        frozenset (the C side copies it, so it must not change): then its lookups mean what
+        :meth:`_is_segment`'s ``in`` tests mean.
+        """
+        if type(self.known) is not frozenset:
+            return None
+        return (
+            self.known,
+            _SHORT_SEGMENTS,
+            _SEGMENT_PREFIXES,
+            _SEGMENT_SUFFIXES,
+            hashtags.MAX_SEGMENTED_RUN,
+            hashtags.MAX_WORD,
         )
 
     # --- public ---------------------------------------------------------------------------
