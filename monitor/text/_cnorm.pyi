@@ -28,6 +28,7 @@ class FastNormalizer:
         unknown_penalty: float,
         smoothing: float,
         words: tuple[object, ...] | None = None,
+        stems: tuple[object, ...] | None = None,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:
@@ -37,6 +38,9 @@ class FastNormalizer:
     @property
     def plain_words(self) -> bool:
         """Whether plain ``[a-z]+`` words are analysed in C (stage 2)."""
+    @property
+    def stems(self) -> bool:
+        """Whether stems (and plain fixed points) can be answered in C (``stems`` given)."""
     @property
     def word_chunks(self) -> bool:
         """Whether words with capitals and/or safe punctuation are analysed in C (stage 3a).
@@ -53,6 +57,10 @@ class FastNormalizer:
         """
     @link_chunks.setter
     def link_chunks(self, value: bool) -> None: ...
+    def stem(self, word: str, /) -> str:
+        """``call_stem(word)``: the stemmer's stem, answered in C where it can be (tests)."""
+    def stable(self, token: str, /) -> str:
+        """``call_stable(token)``: ``" ".join(Normalizer._stable(token))`` (tests)."""
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:

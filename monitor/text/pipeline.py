@@ -46,6 +46,7 @@ from monitor.text.digits import deleet, expand_reduplication, is_number, split_n
 from monitor.text.elongation import LAUGH_TOKEN, collapse_elongation, is_elongated, is_laughter
 from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
 from monitor.text.extensions import load_extension
+from monitor.text.fast_stemmer import FastStemmer
 from monitor.text.hashtags import split_hashtag
 from monitor.text.langid import (
     LANGS,
@@ -72,6 +73,14 @@ if TYPE_CHECKING:
     from monitor.text._cnorm import FastNormalizer
 
 _CNORM = load_extension("_cnorm")
+_CSTEM = load_extension("_cstem")
+# The methods whose work the C path does when it answers stems itself (see
+# Normalizer._compiled_stems): an instance attribute of one of these names turns that off.
+_STEM_METHODS: dict[type, frozenset[str]] = {
+    Stemmer: frozenset({"stem", "_compute"}),
+    StemCache: frozenset({"add", "entries", "_load"}),
+    FastStemmer: frozenset({"stem_word", "stem_singular_word"}),
+}
 # True when Normalizer.normalize_many runs its per-post path in C (see _cnorm.c).
 C_NORMALIZER_AVAILABLE = _CNORM is not None
 
@@ -357,6 +366,7 @@ class Normalizer:
         # serves only str subclasses) and calls ``_analyse_chunk`` for chunks missing from it.
         self._fast: FastNormalizer | None = None
         if compiled and _CNORM is not None:
+            words = self._compiled_words_lexicons() if compiled_words else None
             self._fast = _CNORM.FastNormalizer(
                 analyse=self._analyse_chunk,
                 fallback=_fallback_language,
@@ -374,7 +384,8 @@ class Normalizer:
                 unknown_ratio=UNKNOWN_RATIO,
                 unknown_penalty=UNKNOWN_PENALTY,
                 smoothing=SMOOTHING,
-                words=self._compiled_words_lexicons() if compiled_words else None,
+                words=words,
+                stems=self._compiled_stems() if words is not None else None,
             )
 
     @property
@@ -423,6 +434,30 @@ class Normalizer:
             self.stemmer.stem,
             self._stable,
         )
+
+    def _compiled_stems(self) -> tuple[object, ...] | None:
+        """What the C path needs to answer stems itself (``_cnorm.c``, ``call_stem``).
+
+        ``None`` (every stem goes to ``self.stemmer.stem``) unless the stemmer is a plain
+        :class:`Stemmer` on a plain :class:`StemCache` and a :class:`FastStemmer` with the
+        compiled stemmer, and no instance attribute hides one of the methods involved: the C
+        side then does what :meth:`Stemmer.stem` does, on the stemmer's own state.
+        """
+        stemmer = self.stemmer
+        if type(stemmer) is not Stemmer:
+            return None
+        cache, fast = stemmer.cache, stemmer.fast
+        if (
+            type(cache) is not StemCache
+            or type(fast) is not FastStemmer
+            or _CSTEM is None
+            or type(fast._compiled) is not _CSTEM.CStemmer
+            or not _STEM_METHODS[Stemmer].isdisjoint(vars(stemmer))
+            or not _STEM_METHODS[StemCache].isdisjoint(vars(cache))
+            or not _STEM_METHODS[FastStemmer].isdisjoint(vars(fast))
+        ):
+            return None
+        return (stemmer, StemCache, FastStemmer, _CSTEM.CStemmer)
 
     # --- public ---------------------------------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
