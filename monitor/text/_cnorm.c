@@ -25,8 +25,9 @@
  *                                 pipeline._fallback_language, when needs_fallback holds.
  * Stage 2 (optional, the ``words`` lexicons given at construction; off when None): chunks of
  * lowercase ASCII letters that Normalizer._plain_word handles are analysed in C (see
- * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable; every other
- * chunk still goes to analyse(). stats() counts both and why a plain word went to Python.
+ * analyse_plain_word), calling back only stemmer.stem and Normalizer._stable (through
+ * call_stem and call_stable); every other chunk still goes to analyse(). stats() counts both
+ * and why a plain word went to Python.
  * Stage 2b (with stage 2, switchable by the general_words attribute, on by default): the
  * [a-z]+ words that _plain_word declines for being laughter, elongated, slang or a clitic
  * after slang (not those longer than MAX_WORD) take the general path of Normalizer._word in
@@ -35,6 +36,12 @@
  * calling back only stemmer.stem and Normalizer._stable. stats() counts them
  * (c_general_words, of which c_laughter); the maybe_laughter, slang, elongated and
  * clitic_slang counters then count only such words that still went to Python.
+ * Stems and stabilisations in C (with stage 2, the optional ``stems`` argument): call_stem
+ * answers from the Stemmer's cache dict, its dictionary and the C stemmer, learning new
+ * words into the cache and updating its counters as Stemmer.stem does, and call_stable
+ * answers the tokens that Normalizer._is_plain_fixpoint accepts; anything else still calls
+ * stem() or _stable() (see the "Stems and stabilisations" section). stats() counts them
+ * (c_stems, python_stems, c_stable of stable_calls).
  * Stage 3b (with stage 2, switchable by the link_chunks attribute, on by default): an
  * ASCII chunk that is one whole URL ("https://bit.ly/x", "www.Detik.com") or one mention
  * with safe punctuation after it ("@budi", "@budi!!") is analysed in C: its url:<domain> or
@@ -137,7 +144,7 @@ enum {
     S_ELONGATED,     /* ... elongated (stage 2b off) */
     S_CLITIC_SLANG,  /* ... clitic-ending with a slang stem (stage 2b off) */
     S_MARKERS,       /* chunks analysed in C that are marker words */
-    S_STABLE_CALLS,  /* calls of the _stable() callback */
+    S_STABLE_CALLS,  /* calls of call_stable (S_C_STABLE of them answered in C) */
     S_STOPWORD_STEMS, /* stopwords whose votes needed the stem callback */
     S_C_WORD_CHUNKS, /* P*WP* chunks (capitals and/or punctuation) analysed in C (stage 3a) */
     S_PY_WORD_CHUNKS, /* P*WP* chunks sent to Python: lower(W) not plain, or W reserved */
@@ -148,13 +155,17 @@ enum {
     S_C_HASHTAGS,    /* #X P* chunks analysed in C (stage 3c) */
     S_PY_HASHTAGS,   /* #X P* chunks sent to Python: a digit in X, or a word not plain */
     S_SEGMENT_PROBES, /* lookups in the known-word set while segmenting hashtags */
+    S_C_STEMS,       /* stems answered in C (see "Stems and stabilisations in C") */
+    S_C_STABLE,      /* stabilisations answered in C (call_stable) */
+    S_PYTHON_STEMS,  /* calls of the stem() callback */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
     "c_words",  "python_chunks",  "too_long",     "slang",         "maybe_laughter",
     "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
     "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions", "c_general_words",
-    "c_laughter", "c_hashtags", "python_hashtags", "segment_probes",
+    "c_laughter", "c_hashtags", "python_hashtags", "segment_probes", "c_stems",
+    "c_stable", "python_stems",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -445,6 +456,14 @@ typedef struct {
     PyObject *w_slang_map;        /* dict: Normalizer.slang._map (word -> tuple of str) */
     PyObject *w_known;            /* set: Normalizer.known */
     PyObject *w_laugh_token;      /* str: elongation.LAUGH_TOKEN */
+    /* Stems in C (see stem_in_c; the ``stems`` argument), NULL when off. */
+    PyObject *st_stemmer;         /* the Stemmer of w_stem (an exact Stemmer) */
+    PyObject *st_cache_type;      /* StemCache */
+    PyObject *st_fast_type;       /* FastStemmer */
+    PyObject *st_cstem_type;      /* _cstem.CStemmer */
+    PyObject *st_entries;         /* Stemmer._entries, as looked up in this call, or NULL */
+    PyObject *st_dictionary;      /* Stemmer.dictionary, idem */
+    int st_resolved;              /* st_entries and st_dictionary hold this call's values */
     PyObject *space;              /* " " */
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
@@ -664,9 +683,9 @@ tokens_of_text(FastNormalizer *self, PyObject *text)
  * Normalizer._word): a cheap necessary condition (maybe_laughter), then, with stage 2b, the
  * exact test; without stage 2b a word that might match elongation._LAUGH_RE goes to
  * Python. Elongation (a letter three times in a row, _ELONGATED_RE on [a-z]) is exact.
- * The stem comes from the Python stemmer (its cache and learning stay those of the Python
+ * The stem comes from call_stem (the Stemmer's cache and learning stay those of the Python
  * path, and it is asked for the same words in the same order), and a stem that differs from
- * the word goes through the Python Normalizer._stable, as in _plain_word. The language
+ * the word goes through call_stable (Normalizer._stable), as in _plain_word. The language
  * votes of a marker word come from a table built in Python (pack_votes(word_votes(w, s)) for
  * s False and True); every other word votes _PACKED_SHARED or _UNKNOWN.
  * ------------------------------------------------------------------------------------- */
@@ -682,6 +701,18 @@ only_letters(const char *s, size_t n, const char *allowed)
     return 1;
 }
 
+/* 1 when s is [a-z]+ (for ASCII text: isalpha() and islower() both hold), else 0. */
+static int
+lower_letters(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 'a' || s[i] > 'z') {
+            return 0;
+        }
+    }
+    return n > 0;
+}
+
 /* 0 when the [a-z] word cannot match elongation._LAUGH_RE; 1 when it might. Each test is a
  * necessary condition of one alternative of the pattern. */
 static int
@@ -695,17 +726,344 @@ maybe_laughter(const char *s, size_t n)
            (n >= 4 && memcmp(s, "rofl", 4) == 0) || (n >= 6 && memcmp(s, "ngakak", 6) == 0);
 }
 
+/* elongation.is_elongated of an [a-z] word: some letter three times in a row. */
+static int
+elongated(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] == s[i + 1] && s[i] == s[i + 2]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* word.endswith(_CLITICS) and Normalizer._slang(word) is not None, for an [a-z] word that is
+ * no slang key: 1 or 0, -1 on error. */
+static int
+clitic_slang(FastNormalizer *self, const char *s, size_t n)
+{
+    for (int c = 0; c < NCLITICS; c++) {
+        size_t len = strlen(CLITICS[c]);
+        if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
+            PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
+            if (base == NULL) {
+                return -1;
+            }
+            int found = PySet_Contains(self->w_slang_keys, base);
+            Py_DECREF(base);
+            if (found != 0) {
+                return found;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The tests that _plain_word and _is_plain_fixpoint share, for an [a-z]+ word (str `word`,
+ * bytes s[n]): *reason = -1 when it is a plain word (at most MAX_WORD letters, not elongated,
+ * no laughter by the conservative check, no slang key, no slang word plus clitic), else the
+ * stats index of the first test it fails. 0, or -1 on error. */
+static int
+plain_word_reason(FastNormalizer *self, PyObject *word, const char *s, size_t n, int *reason)
+{
+    *reason = -1;
+    if ((Py_ssize_t)n > self->w_max_word) {
+        *reason = S_TOO_LONG;
+        return 0;
+    }
+    if (elongated(s, n)) {
+        *reason = S_ELONGATED;
+        return 0;
+    }
+    if (maybe_laughter(s, n)) {
+        *reason = S_LAUGHTER;
+        return 0;
+    }
+    int found = PySet_Contains(self->w_slang_keys, word);
+    if (found == 0) {
+        found = clitic_slang(self, s, n);
+        if (found > 0) {
+            *reason = S_CLITIC_SLANG;
+        }
+    }
+    else if (found > 0) {
+        *reason = S_SLANG;
+    }
+    return found < 0 ? -1 : 0;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Stems and stabilisations in C: call_stem and call_stable
+ *
+ * call_stem(word) means Normalizer.stemmer.stem(word) (w_stem: that bound method, taken at
+ * construction). Stemmer.stem (monitor/text/stem.py) looks, in order, at
+ *   1. the cache's entries dict (Stemmer._entries: cache.entries, set on the first stem);
+ *   2. the dictionary rule: a word in Stemmer.dictionary that isalpha, isascii and islower
+ *      (together: a non-empty [a-z]+ word) is its own stem;
+ *   3. the bounded memo, only once Stemmer._memo_used (set when cache.add refused a word);
+ *   4. Stemmer._compute (computed += 1; an [a-z]+ word goes to FastStemmer.stem_word, which
+ *      without a '-' is its CStemmer's stem_word when that answers -- for every word of at
+ *      most _cstem.MAX_WORD_LENGTH letters), then cache.add: refused (and the memo used
+ *      from then on) when cache._new_words >= cache.max_new_words, else entries[word] =
+ *      stem and _new_words += 1 (the word is not in entries: step 1 missed).
+ * stem_in_c answers steps 1, 2 and 4 itself when the normalizer was given the stemmer (the
+ * ``stems`` constructor argument, which pipeline gives only for an exact Stemmer with an
+ * exact StemCache and an exact FastStemmer using the C extension, with no instance
+ * attribute shadowing a method; a _RecordingStemmer, a subclass or a custom cache keeps
+ * every stem in Python). It reads the Stemmer's own state (attributes of plain instances:
+ * no Python code runs) and writes it back at once, so after every stem, computed, the
+ * entries and _new_words are what Stemmer.stem would have left, and the Python side (a
+ * stem() from the analyse() callback, save(), the tests) sees no difference. It gives up
+ * (the stem() callback answers, memo and Python stemmer included) on anything else: _entries
+ * not set yet (the first stem loads the cache file in Python), a non-str entry, a word that
+ * is not [a-z]+, the memo in use, a full cache, a word the CStemmer refuses, an attribute
+ * missing or of another type than expected. Every test comes before the first change, so
+ * giving up never leaves a stem half done. Nothing in it runs Python code or lets the GIL
+ * go, so each stem is atomic for other threads.
+ * _entries and dictionary are looked up once per normalize_many call (st_resolved); the
+ * counters and everything step 4 reads are looked up at each use, as Python does.
+ *
+ * call_stable(token) means " ".join(Normalizer._stable(token)). _stable gives (token,),
+ * joined: token itself, when _is_plain_fixpoint(token): [a-z]+ (isalpha, isascii, islower),
+ * at most MAX_WORD letters, no slang key, no stopword, no laughter, not elongated, no slang
+ * word plus clitic, and a stem that is the token, a stopword or empty. plain_fixpoint makes
+ * these tests (plain_word_reason, shared with stage 2: its laughter check is conservative,
+ * a word that might be laughter goes to Python) with the stem from stem_in_c; when a test
+ * fails, or stem_in_c would need Python, the token goes to _stable. _stable's memo only
+ * saves work: neither reading nor filling it changes a result. Stem calls: plain_fixpoint
+ * asks for the token's stem just where _is_plain_fixpoint would. Where _stable would have
+ * found the token in its memo instead, the token's stem was asked before (the cheap tests
+ * give the same answer each time), so it is now a cache entry or a dictionary word, whose
+ * stem changes no state, or it went to the memo, and then stem_in_c gives up and _stable
+ * answers from its memo as before: the Stemmer sees the same stems in the same order.
+ * ------------------------------------------------------------------------------------- */
+
+/* Attribute names read by stem_in_c (interned at module init). */
+static PyObject *str_entries, *str_dictionary, *str_memo_used, *str_cache, *str_new_words,
+    *str_max_new_words, *str_computed, *str_fast, *str_compiled, *str_stem_word;
+static PyObject *long_one; /* 1 */
+
+/* getattr(obj, name) when it exists and its type is `type` (exactly): a new reference;
+ * NULL without an exception when it is missing or of another type; NULL with one on error. */
+static PyObject *
+attr_of_type(PyObject *obj, PyObject *name, PyTypeObject *type)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+        }
+        return NULL;
+    }
+    if (Py_TYPE(value) != type) {
+        Py_CLEAR(value);
+    }
+    return value;
+}
+
+/* Looks up Stemmer._entries (exact dict, else NULL: not loaded yet) and Stemmer.dictionary
+ * (exact set or frozenset, else NULL) for this normalize_many call. -1 on error. */
+static int
+resolve_stems(FastNormalizer *self)
+{
+    PyObject *entries = attr_of_type(self->st_stemmer, str_entries, &PyDict_Type);
+    if (entries == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    PyObject *dictionary = PyObject_GetAttr(self->st_stemmer, str_dictionary);
+    if (dictionary == NULL && !PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        Py_XDECREF(entries);
+        return -1;
+    }
+    PyErr_Clear();
+    if (dictionary != NULL && !PyAnySet_CheckExact(dictionary)) {
+        Py_CLEAR(dictionary);
+    }
+    Py_XSETREF(self->st_entries, entries);
+    Py_XSETREF(self->st_dictionary, dictionary);
+    self->st_resolved = entries != NULL && dictionary != NULL;
+    return 0;
+}
+
+/* Step 4 of Stemmer.stem for the [a-z]+ word `word` of n letters, missing from `entries`:
+ * 1 with *out the stem (new reference) after updating the Stemmer exactly as _compute and
+ * cache.add do; 0 when Python must do it (nothing changed); -1 on error. */
+static int
+learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **out)
+{
+    PyObject *stemmer = self->st_stemmer;
+    PyObject *memo_used = NULL, *cache = NULL, *cache_entries = NULL, *new_words = NULL;
+    PyObject *max_new = NULL, *computed = NULL, *fast = NULL, *compiled = NULL, *stem = NULL;
+    PyObject *computed1 = NULL, *new_words1 = NULL;
+    int status = -1;
+#define GET(var, obj, name, type)                                                           \
+    do {                                                                                    \
+        if ((var = attr_of_type((obj), (name), (type))) == NULL) {                          \
+            status = PyErr_Occurred() ? -1 : 0;                                             \
+            goto done;                                                                      \
+        }                                                                                   \
+    } while (0)
+    GET(memo_used, stemmer, str_memo_used, &PyBool_Type);
+    if (memo_used != Py_False) {
+        status = 0; /* step 3: the memo may hold the word */
+        goto done;
+    }
+    GET(cache, stemmer, str_cache, (PyTypeObject *)self->st_cache_type);
+    GET(cache_entries, cache, str_entries, &PyDict_Type);
+    GET(new_words, cache, str_new_words, &PyLong_Type);
+    GET(max_new, cache, str_max_new_words, &PyLong_Type);
+    GET(computed, stemmer, str_computed, &PyLong_Type);
+    GET(fast, stemmer, str_fast, (PyTypeObject *)self->st_fast_type);
+    GET(compiled, fast, str_compiled, (PyTypeObject *)self->st_cstem_type);
+#undef GET
+    int full = PyObject_RichCompareBool(new_words, max_new, Py_GE);
+    if (full != 0 || cache_entries != entries) {
+        status = full < 0 ? -1 : 0; /* cache.add would refuse, or add elsewhere */
+        goto done;
+    }
+    stem = PyObject_CallMethodOneArg(compiled, str_stem_word, word);
+    if (stem == NULL || !PyUnicode_CheckExact(stem)) {
+        status = stem == NULL ? -1 : 0; /* None: a word too long for the CStemmer */
+        goto done;
+    }
+    computed1 = PyNumber_Add(computed, long_one);
+    new_words1 = PyNumber_Add(new_words, long_one);
+    if (computed1 == NULL || new_words1 == NULL ||
+        PyObject_SetAttr(stemmer, str_computed, computed1) < 0 ||
+        PyDict_SetItem(entries, word, stem) < 0 ||
+        PyObject_SetAttr(cache, str_new_words, new_words1) < 0) {
+        goto done;
+    }
+    *out = Py_NewRef(stem);
+    status = 1;
+done:
+    Py_XDECREF(memo_used);
+    Py_XDECREF(cache);
+    Py_XDECREF(cache_entries);
+    Py_XDECREF(new_words);
+    Py_XDECREF(max_new);
+    Py_XDECREF(computed);
+    Py_XDECREF(fast);
+    Py_XDECREF(compiled);
+    Py_XDECREF(stem);
+    Py_XDECREF(computed1);
+    Py_XDECREF(new_words1);
+    return status;
+}
+
+/* Stemmer.stem(word) answered in C: 1 with *out the stem (a new reference to a str), 0 when
+ * the stem() callback must answer (nothing changed), -1 on error. */
+static int
+stem_in_c(FastNormalizer *self, PyObject *word, PyObject **out)
+{
+    if (self->st_stemmer == NULL || !PyUnicode_CheckExact(word)) {
+        return 0;
+    }
+    if (!self->st_resolved && resolve_stems(self) < 0) {
+        return -1;
+    }
+    if (!self->st_resolved) {
+        return 0;
+    }
+    /* Strong references: st_entries may be replaced by a reentrant call in learn_stem. */
+    PyObject *entries = Py_NewRef(self->st_entries);
+    PyObject *dictionary = Py_NewRef(self->st_dictionary);
+    int status = -1;
+    PyObject *stem = PyDict_GetItemWithError(entries, word); /* step 1 */
+    if (stem != NULL) {
+        status = PyUnicode_CheckExact(stem);
+        if (status) {
+            *out = Py_NewRef(stem);
+        }
+        goto done;
+    }
+    if (PyErr_Occurred()) {
+        goto done;
+    }
+    Py_ssize_t n;
+    const char *s = PyUnicode_IS_ASCII(word) ? PyUnicode_AsUTF8AndSize(word, &n) : NULL;
+    if (s == NULL || !lower_letters(s, (size_t)n)) {
+        status = 0; /* the dictionary rule does not apply; the memo or _compute decides */
+        goto done;
+    }
+    status = PySet_Contains(dictionary, word); /* step 2 */
+    if (status > 0) {
+        *out = Py_NewRef(word);
+    }
+    else if (status == 0) {
+        status = learn_stem(self, word, entries, out);
+    }
+done:
+    Py_DECREF(entries);
+    Py_DECREF(dictionary);
+    if (status > 0) {
+        self->stats[S_C_STEMS]++;
+    }
+    return status;
+}
+
 /* Normalizer.stemmer.stem(word): a new reference to a str, NULL with an exception. Every
  * stem the C side needs goes through here. */
 static PyObject *
 call_stem(FastNormalizer *self, PyObject *word)
 {
-    PyObject *stem = PyObject_CallOneArg(self->w_stem, word);
+    PyObject *stem = NULL;
+    int done = stem_in_c(self, word, &stem);
+    if (done != 0) {
+        return done > 0 ? stem : NULL;
+    }
+    self->stats[S_PYTHON_STEMS]++;
+    stem = PyObject_CallOneArg(self->w_stem, word);
     if (stem != NULL && !PyUnicode_Check(stem)) {
         PyErr_SetString(PyExc_TypeError, "stem() must return a str");
         Py_CLEAR(stem);
     }
     return stem;
+}
+
+/* Normalizer._is_plain_fixpoint(token) answered in C: 1 when it holds, 0 when it does not or
+ * Python must tell (_stable decides), -1 on error. */
+static int
+plain_fixpoint(FastNormalizer *self, PyObject *token)
+{
+    if (self->w_slang_keys == NULL || !PyUnicode_CheckExact(token) ||
+        !PyUnicode_IS_ASCII(token)) {
+        return 0;
+    }
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(token, &n);
+    if (s == NULL) {
+        return -1;
+    }
+    int reason;
+    if (!lower_letters(s, (size_t)n) ||
+        plain_word_reason(self, token, s, (size_t)n, &reason) < 0) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    if (reason >= 0) {
+        return 0;
+    }
+    int stopword = PySet_Contains(self->w_stopwords, token);
+    if (stopword != 0) {
+        return stopword < 0 ? -1 : 0;
+    }
+    PyObject *stem = NULL;
+    int fixed = stem_in_c(self, token, &stem);
+    if (fixed <= 0) {
+        return fixed;
+    }
+    if (PyUnicode_GET_LENGTH(stem) == 0) {
+        fixed = 1;
+    }
+    else {
+        fixed = PyUnicode_Compare(stem, token) == 0;
+        if (!fixed) {
+            fixed = PyErr_Occurred() ? -1 : PySet_Contains(self->w_stopwords, stem);
+        }
+    }
+    Py_DECREF(stem);
+    return fixed;
 }
 
 /* " ".join(Normalizer._stable(token)): a new reference to an exact str, NULL with an
@@ -714,6 +1072,14 @@ static PyObject *
 call_stable(FastNormalizer *self, PyObject *token)
 {
     self->stats[S_STABLE_CALLS]++;
+    int fixed = plain_fixpoint(self, token);
+    if (fixed != 0) {
+        if (fixed < 0) {
+            return NULL;
+        }
+        self->stats[S_C_STABLE]++;
+        return Py_NewRef(token); /* " ".join((token,)) is token */
+    }
     PyObject *stable = PyObject_CallOneArg(self->w_stable, token);
     if (stable == NULL) {
         return NULL;
@@ -916,19 +1282,6 @@ is_laughter_ascii(const char *s, size_t n)
     return laugh_literal(s, n);
 }
 
-/* Whether some letter of the [a-z]+ word s[0:n] repeats three times in a row
- * (elongation._ELONGATED_RE: on ASCII letters [^\W\d_] is [A-Za-z]). */
-static int
-is_elongated_ascii(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 2 < n; i++) {
-        if (s[i] == s[i + 1] && s[i] == s[i + 2]) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t n,
                                 Entry *out);
 static int analyse_laughter(FastNormalizer *self, size_t n, Entry *out);
@@ -940,13 +1293,8 @@ static int analyse_laughter(FastNormalizer *self, size_t n, Entry *out);
 static int
 analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, Entry *out)
 {
-    if (n == 0) {
+    if (!lower_letters(s, n)) {
         return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < 'a' || s[i] > 'z') {
-            return 0;
-        }
     }
     if ((Py_ssize_t)n > self->w_max_word) {
         self->stats[S_TOO_LONG]++;
@@ -967,36 +1315,22 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
     /* Where _plain_word returns None, the general path (stage 2b) takes over; the reason is
      * counted when that path is off or gives up. */
     int reason = -1;
-    if (is_elongated_ascii(s, n)) {
+    if (elongated(s, n)) {
         reason = S_ELONGATED;
     }
     else {
         int found = PySet_Contains(self->w_slang_keys, word);
-        if (found < 0) {
-            return -1;
+        if (found == 0) {
+            found = clitic_slang(self, s, n);
+            if (found > 0) {
+                reason = S_CLITIC_SLANG;
+            }
         }
-        if (found) {
+        else if (found > 0) {
             reason = S_SLANG;
         }
-        else {
-            /* word.endswith(_CLITICS) and self._slang(word) is not None */
-            for (int c = 0; c < NCLITICS && reason < 0; c++) {
-                size_t len = strlen(CLITICS[c]);
-                if (n >= len + 2 && memcmp(s + n - len, CLITICS[c], len) == 0) {
-                    PyObject *base = PyUnicode_FromStringAndSize(s, (Py_ssize_t)(n - len));
-                    if (base == NULL) {
-                        return -1;
-                    }
-                    found = PySet_Contains(self->w_slang_keys, base);
-                    Py_DECREF(base);
-                    if (found < 0) {
-                        return -1;
-                    }
-                    if (found) {
-                        reason = S_CLITIC_SLANG;
-                    }
-                }
-            }
+        if (found < 0) {
+            return -1;
         }
     }
     if (reason >= 0) {
@@ -1464,7 +1798,7 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     if (standard == NULL && PyErr_Occurred()) {
         goto done;
     }
-    if (standard == NULL && is_elongated_ascii(s, n)) {
+    if (standard == NULL && elongated(s, n)) {
         char collapsed[GENERAL_WORD_MAX];
         out->fields[F_ELONGATION] += 1;
         if (collapse_elongation(self, s, n, collapsed, &m) < 0) {
@@ -2951,6 +3285,7 @@ FastNormalizer_normalize_many(FastNormalizer *self, PyObject *texts)
     }
     Py_ssize_t n = PyTuple_GET_SIZE(items);
     int subclass = 0;
+    self->st_resolved = 0; /* stem_in_c looks the Stemmer's entries up again */
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *item = PyTuple_GET_ITEM(items, i);
         if (!PyUnicode_Check(item)) {
@@ -3247,6 +3582,54 @@ init_hashtags(FastNormalizer *self, PyObject *hashtags)
     return 0;
 }
 
+/* The ``stems`` argument, (stemmer, StemCache, FastStemmer, CStemmer) or None (stems in C
+ * off): what stem_in_c needs. The caller (pipeline) gives it only for a plain Stemmer whose
+ * bound stem method is the ``stem`` of ``words``; stage 2 must be on. */
+static int
+init_stems(FastNormalizer *self, PyObject *stems)
+{
+    if (stems == Py_None) {
+        return 0;
+    }
+    PyObject *stemmer, *types[3];
+    if (!PyTuple_Check(stems) ||
+        !PyArg_ParseTuple(stems, "OO!O!O!;stems: expected (stemmer, StemCache, FastStemmer, "
+                                 "CStemmer)",
+                          &stemmer, &PyType_Type, &types[0], &PyType_Type, &types[1],
+                          &PyType_Type, &types[2])) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "stems: expected a 4-tuple");
+        }
+        return -1;
+    }
+    if (self->w_stem == NULL || !PyMethod_Check(self->w_stem) ||
+        PyMethod_GET_SELF(self->w_stem) != stemmer) {
+        PyErr_SetString(PyExc_ValueError, "stems: the stemmer must own the words' stem method");
+        return -1;
+    }
+    self->st_stemmer = Py_NewRef(stemmer);
+    self->st_cache_type = Py_NewRef(types[0]);
+    self->st_fast_type = Py_NewRef(types[1]);
+    self->st_cstem_type = Py_NewRef(types[2]);
+    return 0;
+}
+
+/* Takes the optional keyword `name` out of *kw (a copy of the keywords): a new reference to
+ * its value, NULL when absent (-1 in *failed on error). */
+static PyObject *
+pop_keyword(PyObject *kw, const char *name, int *failed)
+{
+    PyObject *value = kw != NULL ? PyDict_GetItemString(kw, name) : NULL;
+    if (value != NULL) {
+        Py_INCREF(value);
+        if (PyDict_DelItemString(kw, name) < 0) {
+            Py_CLEAR(value);
+            *failed = -1;
+        }
+    }
+    return value;
+}
+
 static int
 FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
 {
@@ -3275,40 +3658,37 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "FastNormalizer is already initialised");
         return -1;
     }
-    /* The optional keywords "words" (stage 2) and "hashtags" (stage 3c) are taken out
-     * before parsing the others. */
-    PyObject *words = NULL, *hashtags = NULL;
+    /* The optional keywords "words" (stage 2), "hashtags" (stage 3c) and "stems" (stems in
+     * C, with stage 2 only) are taken out before parsing the others. */
+    int failed = 0;
     PyObject *kw = kwds != NULL ? PyDict_Copy(kwds) : NULL;
     if (kwds != NULL && kw == NULL) {
         return -1;
     }
-    if (kw != NULL) {
-        words = PyDict_GetItemString(kw, "words");
-        hashtags = PyDict_GetItemString(kw, "hashtags");
-        Py_XINCREF(words);
-        Py_XINCREF(hashtags);
-        if ((words != NULL && PyDict_DelItemString(kw, "words") < 0) ||
-            (hashtags != NULL && PyDict_DelItemString(kw, "hashtags") < 0)) {
-            Py_XDECREF(words);
-            Py_XDECREF(hashtags);
-            Py_DECREF(kw);
-            return -1;
-        }
-    }
-    int parsed = PyArg_ParseTupleAndKeywords(
+    PyObject *words = pop_keyword(kw, "words", &failed);
+    PyObject *hashtags = pop_keyword(kw, "hashtags", &failed);
+    PyObject *stems = pop_keyword(kw, "stems", &failed);
+    int parsed = !failed && PyArg_ParseTupleAndKeywords(
         args, kw, "$OOOOOOOOnnnddddd", kwlist, &analyse, &fallback, &clean, &spread_calls,
         &result_type, &languages, &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
         &max_text_chars, &vote_scale, &min_lexical_votes, &unknown_ratio, &unknown_penalty,
         &smoothing);
     Py_XDECREF(kw);
+    if (parsed && stems != NULL && stems != Py_None && (words == NULL || words == Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "stems: needs words (stage 2)");
+        parsed = 0;
+    }
     if (!parsed || (words != NULL && init_words(self, words) < 0) ||
-        (hashtags != NULL && init_hashtags(self, hashtags) < 0)) {
+        (hashtags != NULL && init_hashtags(self, hashtags) < 0) ||
+        (stems != NULL && init_stems(self, stems) < 0)) {
         Py_XDECREF(words);
         Py_XDECREF(hashtags);
+        Py_XDECREF(stems);
         return -1;
     }
     Py_XDECREF(words);
     Py_XDECREF(hashtags);
+    Py_XDECREF(stems);
     if (!PyCallable_Check(analyse) || !PyCallable_Check(fallback) || !PyCallable_Check(clean) ||
         !PyCallable_Check(spread_calls) || !PyCallable_Check(result_type)) {
         PyErr_SetString(PyExc_TypeError, "the callbacks and result_type must be callable");
@@ -3401,6 +3781,12 @@ FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
     Py_VISIT(self->w_laugh_token);
     Py_VISIT(self->h_prefixes);
     Py_VISIT(self->h_suffixes);
+    Py_VISIT(self->st_stemmer);
+    Py_VISIT(self->st_cache_type);
+    Py_VISIT(self->st_fast_type);
+    Py_VISIT(self->st_cstem_type);
+    Py_VISIT(self->st_entries);
+    Py_VISIT(self->st_dictionary);
     return 0;
 }
 
@@ -3431,6 +3817,14 @@ FastNormalizer_clear(FastNormalizer *self)
     Py_CLEAR(self->w_slang_map);
     Py_CLEAR(self->w_known);
     Py_CLEAR(self->w_laugh_token);
+    /* st_stemmer first: stems in C are off as soon as it is NULL. */
+    Py_CLEAR(self->st_stemmer);
+    Py_CLEAR(self->st_cache_type);
+    Py_CLEAR(self->st_fast_type);
+    Py_CLEAR(self->st_cstem_type);
+    Py_CLEAR(self->st_entries);
+    Py_CLEAR(self->st_dictionary);
+    self->st_resolved = 0;
     return 0;
 }
 
@@ -3476,6 +3870,38 @@ FastNormalizer_normalize_many_checked(FastNormalizer *self, PyObject *texts)
     return FastNormalizer_normalize_many(self, texts);
 }
 
+PyDoc_STRVAR(stem_doc, "stem(word, /)\n--\n\n"
+                       "call_stem(word): Normalizer.stemmer.stem(word), answered in C where it "
+                       "can be (for the tests; needs stage 2).");
+
+static PyObject *
+FastNormalizer_stem(FastNormalizer *self, PyObject *word)
+{
+    REQUIRE_INIT(self);
+    if (self->w_slang_keys == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "stem() needs stage 2 (words)");
+        return NULL;
+    }
+    self->st_resolved = 0; /* an entry point, like normalize_many */
+    return call_stem(self, word);
+}
+
+PyDoc_STRVAR(stable_doc, "stable(token, /)\n--\n\n"
+                         "call_stable(token): ' '.join(Normalizer._stable(token)), answered in C "
+                         "where it can be (for the tests; needs stage 2).");
+
+static PyObject *
+FastNormalizer_stable(FastNormalizer *self, PyObject *token)
+{
+    REQUIRE_INIT(self);
+    if (self->w_slang_keys == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "stable() needs stage 2 (words)");
+        return NULL;
+    }
+    self->st_resolved = 0;
+    return call_stable(self, token);
+}
+
 static PyObject *
 FastNormalizer_get_direct_results(FastNormalizer *self, void *Py_UNUSED(closure))
 {
@@ -3486,6 +3912,12 @@ static PyObject *
 FastNormalizer_get_plain_words(FastNormalizer *self, void *Py_UNUSED(closure))
 {
     return PyBool_FromLong(self->w_slang_keys != NULL);
+}
+
+static PyObject *
+FastNormalizer_get_stems(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->st_stemmer != NULL);
 }
 
 PyDoc_STRVAR(stats_doc, "stats()\n--\n\n"
@@ -3552,6 +3984,10 @@ static PyGetSetDef FastNormalizer_getset[] = {
      (void *)offsetof(FastNormalizer, link_chunks)},
     {"plain_words", (getter)FastNormalizer_get_plain_words, NULL,
      "Whether plain [a-z]+ words are analysed in C (stage 2).", NULL},
+    {"stems", (getter)FastNormalizer_get_stems, NULL,
+     "Whether stems (and plain fixed points) can be answered in C, without calling the "
+     "stemmer (the ``stems`` argument).",
+     NULL},
     {"word_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether words with capitals and/or safe punctuation are analysed in C (stage 3a; "
      "only where stage 2 is on).",
@@ -3567,6 +4003,8 @@ static PyMethodDef FastNormalizer_methods[] = {
     {"memo_len", (PyCFunction)FastNormalizer_memo_len, METH_NOARGS, memo_len_doc},
     {"clear_memo", (PyCFunction)FastNormalizer_clear_memo, METH_NOARGS, clear_memo_doc},
     {"stats", (PyCFunction)FastNormalizer_stats, METH_NOARGS, stats_doc},
+    {"stem", (PyCFunction)FastNormalizer_stem, METH_O, stem_doc},
+    {"stable", (PyCFunction)FastNormalizer_stable, METH_O, stable_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -3574,7 +4012,7 @@ PyDoc_STRVAR(FastNormalizer_doc,
              "FastNormalizer(*, analyse, fallback, clean, spread_calls, result_type, languages, "
              "feature_names, packed_fields, memo_size, max_memo_chunk, max_text_chars, "
              "vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing, "
-             "words=None, hashtags=None)\n--\n\n"
+             "words=None, hashtags=None, stems=None)\n--\n\n"
              "The per-post path of monitor.text.pipeline.Normalizer, with its own chunk memo.");
 
 static PyTypeObject FastNormalizerType = {
@@ -3625,6 +4063,25 @@ PyInit__cnorm(void)
 {
     for (int c = 0; c < 128; c++) {
         ascii_space[c] = Py_UNICODE_ISSPACE(c) ? 1 : 0;
+    }
+    struct {
+        PyObject **name;
+        const char *text;
+    } names[] = {
+        {&str_entries, "_entries"},   {&str_dictionary, "dictionary"},
+        {&str_memo_used, "_memo_used"}, {&str_cache, "cache"},
+        {&str_new_words, "_new_words"}, {&str_max_new_words, "max_new_words"},
+        {&str_computed, "computed"},  {&str_fast, "fast"},
+        {&str_compiled, "_compiled"}, {&str_stem_word, "stem_word"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (*names[i].name == NULL &&
+            (*names[i].name = PyUnicode_InternFromString(names[i].text)) == NULL) {
+            return NULL;
+        }
+    }
+    if (long_one == NULL && (long_one = PyLong_FromLong(1)) == NULL) {
+        return NULL;
     }
     if (PyType_Ready(&FastNormalizerType) < 0) {
         return NULL;

@@ -29,6 +29,7 @@ class FastNormalizer:
         smoothing: float,
         words: tuple[object, ...] | None = None,
         hashtags: tuple[object, ...] | None = None,
+        stems: tuple[object, ...] | None = None,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:
@@ -46,6 +47,9 @@ class FastNormalizer:
         """
     @general_words.setter
     def general_words(self, value: bool) -> None: ...
+    @property
+    def stems(self) -> bool:
+        """Whether stems (and plain fixed points) can be answered in C (``stems`` given)."""
     @property
     def word_chunks(self) -> bool:
         """Whether words with capitals and/or safe punctuation are analysed in C (stage 3a).
@@ -71,6 +75,10 @@ class FastNormalizer:
         """
     @hashtag_chunks.setter
     def hashtag_chunks(self, value: bool) -> None: ...
+    def stem(self, word: str, /) -> str:
+        """``call_stem(word)``: the stemmer's stem, answered in C where it can be (tests)."""
+    def stable(self, token: str, /) -> str:
+        """``call_stable(token)``: ``" ".join(Normalizer._stable(token))`` (tests)."""
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:

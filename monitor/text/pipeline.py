@@ -53,6 +53,7 @@ from monitor.text.elongation import (
 )
 from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
 from monitor.text.extensions import load_extension
+from monitor.text.fast_stemmer import FastStemmer
 from monitor.text.hashtags import split_hashtag
 from monitor.text.langid import (
     LANGS,
@@ -79,6 +80,14 @@ if TYPE_CHECKING:
     from monitor.text._cnorm import FastNormalizer
 
 _CNORM = load_extension("_cnorm")
+_CSTEM = load_extension("_cstem")
+# The methods whose work the C path does when it answers stems itself (see
+# Normalizer._compiled_stems): an instance attribute of one of these names turns that off.
+_STEM_METHODS: dict[type, frozenset[str]] = {
+    Stemmer: frozenset({"stem", "_compute"}),
+    StemCache: frozenset({"add", "entries", "_load"}),
+    FastStemmer: frozenset({"stem_word", "stem_singular_word"}),
+}
 # True when Normalizer.normalize_many runs its per-post path in C (see _cnorm.c).
 C_NORMALIZER_AVAILABLE = _CNORM is not None
 
@@ -385,6 +394,7 @@ class Normalizer:
                 smoothing=SMOOTHING,
                 words=words,
                 hashtags=self._compiled_hashtag_lexicons() if words is not None else None,
+                stems=self._compiled_stems() if words is not None else None,
             )
 
     @property
@@ -460,6 +470,30 @@ class Normalizer:
             hashtags.MAX_SEGMENTED_RUN,
             hashtags.MAX_WORD,
         )
+
+    def _compiled_stems(self) -> tuple[object, ...] | None:
+        """What the C path needs to answer stems itself (``_cnorm.c``, ``call_stem``).
+
+        ``None`` (every stem goes to ``self.stemmer.stem``) unless the stemmer is a plain
+        :class:`Stemmer` on a plain :class:`StemCache` and a :class:`FastStemmer` with the
+        compiled stemmer, and no instance attribute hides one of the methods involved: the C
+        side then does what :meth:`Stemmer.stem` does, on the stemmer's own state.
+        """
+        stemmer = self.stemmer
+        if type(stemmer) is not Stemmer:
+            return None
+        cache, fast = stemmer.cache, stemmer.fast
+        if (
+            type(cache) is not StemCache
+            or type(fast) is not FastStemmer
+            or _CSTEM is None
+            or type(fast._compiled) is not _CSTEM.CStemmer
+            or not _STEM_METHODS[Stemmer].isdisjoint(vars(stemmer))
+            or not _STEM_METHODS[StemCache].isdisjoint(vars(cache))
+            or not _STEM_METHODS[FastStemmer].isdisjoint(vars(fast))
+        ):
+            return None
+        return (stemmer, StemCache, FastStemmer, _CSTEM.CStemmer)
 
     # --- public ---------------------------------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
