@@ -61,6 +61,13 @@
  * the chunk's surface counts (see analyse_hashtag_chunk). stats() counts them (c_hashtags),
  * the ones of that shape that still went to Python (python_hashtags) and the lexicon probes
  * of the segmentation (segment_probes).
+ * Stage 4a (the ``clean_shortcut`` runs, charnorm.shortcut_ranges; switchable by the
+ * clean_shortcut attribute): a non-ASCII post whose non-ASCII characters all lie where
+ * clean_text is trivial (kept as they are, or invisible and deleted) is cleaned in C without
+ * calling clean() (see clean_shortcut). stats(): c_clean_posts.
+ * Stage 4b (with stage 2 and the ``emoji`` tables, pipeline.emoji_chunk_tables; switchable by
+ * the emoji_chunks attribute): a chunk of emoji, skin tones, flags and safe punctuation
+ * ("🤲🏚😓", "🇮🇩!!") is analysed in C (see analyse_emoji_chunk). stats(): c_emoji_chunks.
  *
  * The memo: two generations, like monitor.text.stem.BoundedMemo (young and old; a hit in
  * the old one is copied into the young one; when the young one holds memo_size // 2 entries
@@ -158,6 +165,8 @@ enum {
     S_C_STEMS,       /* stems answered in C (see "Stems and stabilisations in C") */
     S_C_STABLE,      /* stabilisations answered in C (call_stable) */
     S_PYTHON_STEMS,  /* calls of the stem() callback */
+    S_C_CLEAN_POSTS, /* non-ASCII posts cleaned in C (stage 4a) */
+    S_C_EMOJI_CHUNKS, /* chunks of emoji analysed in C (stage 4b) */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
@@ -165,7 +174,8 @@ static const char *const STAT_NAMES[NSTATS] = {
     "elongated", "clitic_slang",  "marker_words", "stable_calls",  "stopword_stems",
     "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions", "c_general_words",
     "c_laughter", "c_hashtags", "python_hashtags", "segment_probes", "c_stems",
-    "c_stable", "python_stems",
+    "c_stable", "python_stems", "c_clean_posts",
+    "c_emoji_chunks",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -419,6 +429,21 @@ memo_get(Memo *memo, uint64_t hash, const char *key, size_t len, int *failed)
  * The normalizer object
  * ------------------------------------------------------------------------------------- */
 
+/* Stage 4a: a run of code points where clean_text is trivial (CLEAN_KEEP or CLEAN_DROP). */
+typedef struct {
+    Py_UCS4 first, last;
+    int action;
+} CleanRun;
+
+/* Stage 4b: an emoji-class character or skin tone and its token (NULL: adds nothing). */
+typedef struct {
+    Py_UCS4 code;
+    PyObject *token;
+} EmojiSingle;
+
+#define FIRST_INDICATOR 0x1F1E6 /* REGIONAL INDICATOR SYMBOL LETTER A */
+#define NINDICATORS 26
+
 typedef struct {
     PyObject_HEAD
     PyObject *analyse;
@@ -479,6 +504,13 @@ typedef struct {
     Py_ssize_t h_max_run;         /* hashtags.MAX_SEGMENTED_RUN */
     Py_ssize_t h_max_word;        /* hashtags.MAX_WORD */
     int hashtag_chunks;           /* stage 3c on (only where stage 2 is on) */
+    CleanRun *clean_runs;         /* stage 4a: charnorm.shortcut_ranges, NULL when off */
+    Py_ssize_t n_clean_runs;
+    int clean_on;                 /* stage 4a switch */
+    EmojiSingle *emoji_singles;   /* stage 4b: by code point, NULL when off */
+    Py_ssize_t n_emoji_singles;
+    PyObject *emoji_flags[NINDICATORS * NINDICATORS]; /* tokens of indicator pairs or NULL */
+    int emoji_chunks;             /* stage 4b switch (only where stage 2 is on) */
     Py_ssize_t stats[NSTATS];
 } FastNormalizer;
 
@@ -2651,6 +2683,248 @@ done:
     return status;
 }
 
+/* ----------------------------------------------------------------------------------------
+ * Stage 4a: cleaning a non-ASCII post without calling clean_text
+ *
+ * charnorm.clean_text is fold_accents(strip_invisible(nfkc(text))), with a second pass when
+ * the first changed something. charnorm.shortcut_ranges (built in Python from unicodedata
+ * and clean_text's own tables, character by character) gives runs of characters where
+ * clean_text is trivial: KEEP characters are left as they are by every step, DROP ones
+ * (zero-width, bidi, variation selectors: what strip_invisible deletes) are deleted and
+ * touch nothing else. Its docstring argues why this holds in any context, mixed with any
+ * ASCII: each of these characters has NFKC_Quick_Check=Yes and combining class 0 (no
+ * reordering, no composition with the character before), so by the quick check of UAX #15
+ * the text is in NFKC, before and after the deletions; fold_accents maps none of them;
+ * the second pass is then the identity. So for a text whose non-ASCII characters all lie
+ * in the runs, clean_text(text) == text minus its DROP characters, which clean_shortcut
+ * computes (the same object when nothing is dropped, as clean_text returns it). Any other
+ * text, or a table not given (Normalizer passes it only while pipeline.clean_text is the
+ * shipped function), goes to the clean() callback. stats(): c_clean_posts.
+ * ------------------------------------------------------------------------------------- */
+
+#define CLEAN_KEEP 0
+#define CLEAN_DROP 1
+
+/* CLEAN_KEEP or CLEAN_DROP of non-ASCII c from the runs; -1 when c is in none. */
+static int
+clean_action(const FastNormalizer *self, Py_UCS4 c)
+{
+    Py_ssize_t lo = 0, hi = self->n_clean_runs;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        const CleanRun *run = &self->clean_runs[mid];
+        if (c < run->first) {
+            hi = mid;
+        }
+        else if (c > run->last) {
+            lo = mid + 1;
+        }
+        else {
+            return run->action;
+        }
+    }
+    return -1;
+}
+
+/* clean_text(text) of a non-ASCII exact str by the shortcut: 1 with *out a new reference,
+ * 0 when the shortcut does not apply (call clean()), -1 on error. */
+static int
+clean_shortcut(FastNormalizer *self, PyObject *text, PyObject **out)
+{
+    if (self->clean_runs == NULL || !self->clean_on) {
+        return 0;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text), drops = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) {
+            int action = clean_action(self, c);
+            if (action < 0) {
+                return 0;
+            }
+            drops += action == CLEAN_DROP;
+        }
+    }
+    self->stats[S_C_CLEAN_POSTS]++;
+    if (drops == 0) {
+        *out = Py_NewRef(text);
+        return 1;
+    }
+    Py_UCS4 *buf = PyMem_Malloc((size_t)(len - drops + 1) * sizeof(Py_UCS4));
+    if (buf == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 0x80 || clean_action(self, c) == CLEAN_KEEP) {
+            buf[n++] = c;
+        }
+    }
+    *out = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    PyMem_Free(buf);
+    return *out == NULL ? -1 : 1;
+}
+
+/* clean_text(text) of a non-ASCII exact str: the shortcut, else the clean() callback. */
+static PyObject *
+clean_non_ascii(FastNormalizer *self, PyObject *text)
+{
+    PyObject *cleaned = NULL;
+    int done = clean_shortcut(self, text, &cleaned);
+    if (done != 0) {
+        return done < 0 ? NULL : cleaned;
+    }
+    cleaned = PyObject_CallOneArg(self->clean, text);
+    if (cleaned != NULL && !PyUnicode_CheckExact(cleaned)) {
+        Py_DECREF(cleaned);
+        PyErr_SetString(PyExc_TypeError, "clean() must return a str");
+        return NULL;
+    }
+    return cleaned;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Stage 4b: chunks of emoji (with safe punctuation)
+ *
+ * A non-ASCII chunk of at most EMOJI_CHUNK_MAX (<= pipeline.MAX_PIECE: one piece)
+ * characters, each of which is one of
+ *   E  a character of emoji.EMOJI_CLASS that is no word character (\w),
+ *   S  a skin-tone modifier (U+1F3FB..U+1F3FF: in neither class, no \w),
+ *   R  a regional indicator (U+1F1E6..U+1F1FF),
+ *   P  a character of SAFE_PUNCT,
+ * the table pipeline.emoji_chunk_tables gives each E its emoji_token (None: adds nothing)
+ * and each S None, and gives every pair of R its emoji_token. What
+ * Normalizer._analyse_chunk does with it: chunk.isalpha() is false (no character is a
+ * letter), so one piece goes through _piece, and surface_counts(chunk) is added.
+ *
+ * The tokenizer's matches (pipeline._token_re; '@' and '/' are not in the alphabet, so no
+ * e-mail or path alternative). Which alternative can start at each character:
+ * url ([Hh][Tt].. / [Ww]..), special ([uel]..), mention ('@'), hashtag ('#'), number
+ * ([Rr] or \d), word ([^\W_]) need an ASCII letter, '@', '#' or a \w character: none
+ * here (P: see stage 3a; E, S, R: not \w, hence not \d). flag needs two R in a row; emoji
+ * needs one E (EMOJI_CLASS holds no R and no S). So finditer, going left to right: at an E
+ * the emoji alternative matches that one character; at an R followed by an R the flag
+ * alternative matches the pair (it comes first; emoji cannot match an R anyway), and the
+ * search goes on after the pair; at an R not followed by an R, at an S or at a P nothing
+ * matches, and the search moves one character on. No match can span more than these
+ * characters, since none starts where a longer alternative could. analyse_emoji_chunk
+ * scans the same way: each E gives its token, each pair of R (paired from the left of a
+ * run, like the regex) gives its flag token, the rest gives nothing. _piece appends each
+ * token that is not None and adds one emoji per token; no spread code is appended, so the
+ * _Acc result is (" ".join(tokens), tokens * emoji, ""). surface_counts: no ASCII letter,
+ * the '!' and '?' of the chunk. Tokens are "emoji:" + [a-z0-9_]+ (checked at
+ * construction: non-empty, no whitespace), so text.split() gives them back.
+ * Everything else goes on to the other stages and the analyse() callback: emoji next to a
+ * letter or digit ("halo👋", keycaps "1⃣"), marks, characters of other blocks, longer
+ * chunks. Variation selectors and zero-width joiners never reach a chunk (cleaning deletes
+ * them), so a ZWJ family arrives as a run of E. stats(): c_emoji_chunks.
+ * ------------------------------------------------------------------------------------- */
+
+#ifndef EMOJI_CHUNKS_DEFAULT
+#define EMOJI_CHUNKS_DEFAULT 1
+#endif
+/* Longest chunk taken (pipeline.MAX_PIECE is 256: such a chunk is one piece). */
+#define EMOJI_CHUNK_MAX 48
+
+/* The EmojiSingle of c, or NULL when c is no E or S character. */
+static const EmojiSingle *
+emoji_single(const FastNormalizer *self, Py_UCS4 c)
+{
+    Py_ssize_t lo = 0, hi = self->n_emoji_singles;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        Py_UCS4 code = self->emoji_singles[mid].code;
+        if (c < code) {
+            hi = mid;
+        }
+        else if (c > code) {
+            lo = mid + 1;
+        }
+        else {
+            return &self->emoji_singles[mid];
+        }
+    }
+    return NULL;
+}
+
+static int
+is_indicator(Py_UCS4 c)
+{
+    return c >= FIRST_INDICATOR && c < FIRST_INDICATOR + NINDICATORS;
+}
+
+/* 1 with *out filled when the non-ASCII exact str `chunk` is a chunk of emoji (see above);
+ * 0 when it must go elsewhere; -1 on error. Calls nothing in Python. */
+static int
+analyse_emoji_chunk(FastNormalizer *self, PyObject *chunk, Entry *out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chunk), ntokens = 0;
+    if (self->emoji_singles == NULL || n > EMOJI_CHUNK_MAX) {
+        return 0;
+    }
+    int kind = PyUnicode_KIND(chunk);
+    const void *data = PyUnicode_DATA(chunk);
+    PyObject *found[EMOJI_CHUNK_MAX]; /* borrowed from the tables */
+    uint32_t bang = 0, question = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        PyObject *token = NULL;
+        if (c < 0x80) {
+            if (c == 0 || strchr(SAFE_PUNCT, (int)c) == NULL) {
+                return 0;
+            }
+            bang += c == '!';
+            question += c == '?';
+        }
+        else if (is_indicator(c)) {
+            if (i + 1 < n && is_indicator(PyUnicode_READ(kind, data, i + 1))) {
+                Py_UCS4 d = PyUnicode_READ(kind, data, i + 1);
+                token = self->emoji_flags[(c - FIRST_INDICATOR) * NINDICATORS +
+                                          (d - FIRST_INDICATOR)];
+                i++;
+            }
+        }
+        else {
+            const EmojiSingle *single = emoji_single(self, c);
+            if (single == NULL) {
+                return 0;
+            }
+            token = single->token;
+        }
+        if (token != NULL) {
+            found[ntokens++] = token;
+        }
+    }
+    PyObject *tokens = PyTuple_New(ntokens);
+    if (tokens == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < ntokens; i++) {
+        PyTuple_SET_ITEM(tokens, i, Py_NewRef(found[i]));
+    }
+    PyObject *text = PyUnicode_Join(self->space, tokens);
+    if (text == NULL) {
+        Py_DECREF(tokens);
+        return -1;
+    }
+    memset(out->fields, 0, sizeof(out->fields));
+    out->fields[F_EMOJI] = (uint32_t)ntokens;
+    out->fields[F_EXCLAMATION] = bang;
+    out->fields[F_QUESTION] = question;
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = text;
+    out->tokens = tokens;
+    out->spread = Py_NewRef(self->dot);
+    self->stats[S_C_EMOJI_CHUNKS]++;
+    return 1;
+}
+
 /* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
  * `key` is its UTF-8 form when it may be memoised, else NULL. */
 static int
@@ -2674,11 +2948,17 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
         return -1;
     }
     /* Stage 2: plain words are analysed here (their key is their UTF-8, hence ASCII);
-     * stage 3a: a word with capitals and/or safe punctuation (analyse_word_chunk). */
+     * stage 3a: a word with capitals and/or safe punctuation (analyse_word_chunk);
+     * stage 4b: a chunk of emoji (analyse_emoji_chunk). */
     if (key != NULL && self->w_slang_keys != NULL) {
         Entry value;
-        int handled = analyse_plain_word(self, chunk, key, key_len, &value);
-        if (handled > 0) {
+        int handled = 0;
+        if (!PyUnicode_IS_ASCII(chunk)) {
+            if (self->emoji_chunks) {
+                handled = analyse_emoji_chunk(self, chunk, &value);
+            }
+        }
+        else if ((handled = analyse_plain_word(self, chunk, key, key_len, &value)) > 0) {
             self->stats[S_C_WORDS]++;
         }
         if (handled == 0 && self->link_chunks) {
@@ -3247,14 +3527,9 @@ normalize_post(FastNormalizer *self, Post *post, PyObject *raw)
         cleaned = text;
     }
     else {
-        cleaned = PyObject_CallOneArg(self->clean, text);
+        cleaned = clean_non_ascii(self, text);
         Py_DECREF(text);
         if (cleaned == NULL) {
-            return NULL;
-        }
-        if (!PyUnicode_CheckExact(cleaned)) {
-            Py_DECREF(cleaned);
-            PyErr_SetString(PyExc_TypeError, "clean() must return a str");
             return NULL;
         }
     }
@@ -3630,6 +3905,153 @@ pop_keyword(PyObject *kw, const char *name, int *failed)
     return value;
 }
 
+/* Stage 4a's runs from ``clean_shortcut`` (None: off): a tuple of (first, last, action)
+ * with action CLEAN_KEEP or CLEAN_DROP, sorted, disjoint, non-ASCII, no surrogate. */
+static int
+init_clean_shortcut(FastNormalizer *self, PyObject *runs)
+{
+    if (runs == Py_None) {
+        return 0;
+    }
+    if (!PyTuple_Check(runs) || PyTuple_GET_SIZE(runs) == 0) {
+        PyErr_SetString(PyExc_TypeError, "clean_shortcut: expected a non-empty tuple");
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(runs);
+    CleanRun *table = PyMem_Calloc((size_t)n, sizeof(CleanRun));
+    if (table == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned int first, last;
+        int action;
+        PyObject *run = PyTuple_GET_ITEM(runs, i);
+        if (!PyTuple_Check(run) ||
+            !PyArg_ParseTuple(run, "IIi;clean_shortcut: expected (first, last, action)",
+                              &first, &last, &action)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "clean_shortcut: expected (first, last, action)");
+            }
+            PyMem_Free(table);
+            return -1;
+        }
+        if (first < 0x80 || first > last || last > 0x10FFFF ||
+            (first <= 0xDFFF && last >= 0xD800) ||
+            (action != CLEAN_KEEP && action != CLEAN_DROP) ||
+            (i > 0 && first <= table[i - 1].last)) {
+            PyErr_SetString(PyExc_ValueError, "clean_shortcut: bad or unsorted run");
+            PyMem_Free(table);
+            return -1;
+        }
+        table[i].first = first;
+        table[i].last = last;
+        table[i].action = action;
+    }
+    self->clean_runs = table;
+    self->n_clean_runs = n;
+    self->clean_on = 1;
+    return 0;
+}
+
+/* An emoji token from the tables: a new reference, or NULL (None) with no exception; sets
+ * an exception (and returns NULL) unless it is None or a non-empty exact str without
+ * whitespace. */
+static PyObject *
+emoji_token_of(PyObject *token, int *failed)
+{
+    *failed = 0;
+    if (token == Py_None) {
+        return NULL;
+    }
+    int ok = PyUnicode_CheckExact(token) && PyUnicode_GET_LENGTH(token) > 0;
+    for (Py_ssize_t i = 0; ok && i < PyUnicode_GET_LENGTH(token); i++) {
+        ok = !Py_UNICODE_ISSPACE(PyUnicode_READ_CHAR(token, i));
+    }
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "emoji: tokens must be None or str without spaces");
+        *failed = 1;
+        return NULL;
+    }
+    return Py_NewRef(token);
+}
+
+static void
+free_emoji_tables(FastNormalizer *self)
+{
+    for (Py_ssize_t i = 0; self->emoji_singles != NULL && i < self->n_emoji_singles; i++) {
+        Py_CLEAR(self->emoji_singles[i].token);
+    }
+    PyMem_Free(self->emoji_singles);
+    self->emoji_singles = NULL;
+    self->n_emoji_singles = 0;
+    for (int i = 0; i < NINDICATORS * NINDICATORS; i++) {
+        Py_CLEAR(self->emoji_flags[i]);
+    }
+}
+
+/* Stage 4b's tables from ``emoji`` (None: off), pipeline.emoji_chunk_tables():
+ * (singles, flags), singles a tuple of (code point, token or None) by increasing code point
+ * (no ASCII, no regional indicator), flags a tuple of 26 * 26 tokens or None. */
+static int
+init_emoji(FastNormalizer *self, PyObject *tables)
+{
+    if (tables == Py_None) {
+        return 0;
+    }
+    PyObject *singles, *flags;
+    if (!PyTuple_Check(tables) ||
+        !PyArg_ParseTuple(tables, "O!O!;emoji: expected (singles, flags)", &PyTuple_Type,
+                          &singles, &PyTuple_Type, &flags)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "emoji: expected (singles, flags)");
+        }
+        return -1;
+    }
+    if (PyTuple_GET_SIZE(flags) != NINDICATORS * NINDICATORS) {
+        PyErr_SetString(PyExc_ValueError, "emoji: expected 26 * 26 flag tokens");
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(singles);
+    self->emoji_singles = PyMem_Calloc((size_t)n + 1, sizeof(EmojiSingle));
+    if (self->emoji_singles == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int failed = 0;
+    for (Py_ssize_t i = 0; i < n && !failed; i++) {
+        unsigned int code;
+        PyObject *token;
+        PyObject *item = PyTuple_GET_ITEM(singles, i);
+        if (!PyTuple_Check(item) ||
+            !PyArg_ParseTuple(item, "IO;emoji: expected (code point, token)", &code, &token)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "emoji: expected (code point, token)");
+            }
+            failed = 1;
+        }
+        else if (code < 0x80 || code > 0x10FFFF || is_indicator(code) ||
+                 (i > 0 && code <= self->emoji_singles[i - 1].code)) {
+            PyErr_SetString(PyExc_ValueError, "emoji: bad or unsorted code point");
+            failed = 1;
+        }
+        else {
+            self->emoji_singles[i].code = code;
+            self->emoji_singles[i].token = emoji_token_of(token, &failed);
+            self->n_emoji_singles = i + 1;
+        }
+    }
+    for (int i = 0; i < NINDICATORS * NINDICATORS && !failed; i++) {
+        self->emoji_flags[i] = emoji_token_of(PyTuple_GET_ITEM(flags, i), &failed);
+    }
+    if (failed) {
+        free_emoji_tables(self);
+        return -1;
+    }
+    self->emoji_chunks = EMOJI_CHUNKS_DEFAULT;
+    return 0;
+}
+
 static int
 FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
 {
@@ -3658,8 +4080,9 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_RuntimeError, "FastNormalizer is already initialised");
         return -1;
     }
-    /* The optional keywords "words" (stage 2), "hashtags" (stage 3c) and "stems" (stems in
-     * C, with stage 2 only) are taken out before parsing the others. */
+    /* The optional keywords "words" (stage 2), "hashtags" (stage 3c), "stems" (stems in C),
+     * "emoji" (stage 4b; these three need words) and "clean_shortcut" (stage 4a) are taken
+     * out before parsing the others. */
     int failed = 0;
     PyObject *kw = kwds != NULL ? PyDict_Copy(kwds) : NULL;
     if (kwds != NULL && kw == NULL) {
@@ -3668,6 +4091,8 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
     PyObject *words = pop_keyword(kw, "words", &failed);
     PyObject *hashtags = pop_keyword(kw, "hashtags", &failed);
     PyObject *stems = pop_keyword(kw, "stems", &failed);
+    PyObject *emoji = pop_keyword(kw, "emoji", &failed);
+    PyObject *clean_shortcut = pop_keyword(kw, "clean_shortcut", &failed);
     int parsed = !failed && PyArg_ParseTupleAndKeywords(
         args, kw, "$OOOOOOOOnnnddddd", kwlist, &analyse, &fallback, &clean, &spread_calls,
         &result_type, &languages, &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
@@ -3678,17 +4103,19 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "stems: needs words (stage 2)");
         parsed = 0;
     }
-    if (!parsed || (words != NULL && init_words(self, words) < 0) ||
-        (hashtags != NULL && init_hashtags(self, hashtags) < 0) ||
-        (stems != NULL && init_stems(self, stems) < 0)) {
-        Py_XDECREF(words);
-        Py_XDECREF(hashtags);
-        Py_XDECREF(stems);
-        return -1;
-    }
+    failed = !parsed || (words != NULL && init_words(self, words) < 0) ||
+             (hashtags != NULL && init_hashtags(self, hashtags) < 0) ||
+             (stems != NULL && init_stems(self, stems) < 0) ||
+             (emoji != NULL && init_emoji(self, emoji) < 0) ||
+             (clean_shortcut != NULL && init_clean_shortcut(self, clean_shortcut) < 0);
     Py_XDECREF(words);
     Py_XDECREF(hashtags);
     Py_XDECREF(stems);
+    Py_XDECREF(emoji);
+    Py_XDECREF(clean_shortcut);
+    if (failed) {
+        return -1;
+    }
     if (!PyCallable_Check(analyse) || !PyCallable_Check(fallback) || !PyCallable_Check(clean) ||
         !PyCallable_Check(spread_calls) || !PyCallable_Check(result_type)) {
         PyErr_SetString(PyExc_TypeError, "the callbacks and result_type must be callable");
@@ -3837,6 +4264,8 @@ FastNormalizer_dealloc(FastNormalizer *self)
     gen_free(&self->memo.old);
     byteset_free(&self->h_known);
     byteset_free(&self->h_short);
+    free_emoji_tables(self);
+    PyMem_Free(self->clean_runs);
     Py_CLEAR(self->dot);
     Py_CLEAR(self->empty_text);
     Py_CLEAR(self->empty_tuple);
@@ -3968,6 +4397,19 @@ FastNormalizer_get_hashtag_chunks(FastNormalizer *self, void *Py_UNUSED(closure)
                            self->hashtag_chunks);
 }
 
+static PyObject *
+FastNormalizer_get_emoji_chunks(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->w_slang_keys != NULL && self->emoji_singles != NULL &&
+                           self->emoji_chunks);
+}
+
+static PyObject *
+FastNormalizer_get_clean_shortcut(FastNormalizer *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->clean_runs != NULL && self->clean_on);
+}
+
 static PyGetSetDef FastNormalizer_getset[] = {
     {"general_words", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether elongated, slang and clitic-slang [a-z]+ words are analysed in C (stage 2b; "
@@ -3978,6 +4420,15 @@ static PyGetSetDef FastNormalizer_getset[] = {
      "Whether chunks that are one hashtag are analysed in C (stage 3c; only where stage 2 "
      "is on and the hashtag lexicons were given).",
      (void *)offsetof(FastNormalizer, hashtag_chunks)},
+    {"clean_shortcut", (getter)FastNormalizer_get_clean_shortcut,
+     (setter)FastNormalizer_set_stage,
+     "Whether non-ASCII posts are cleaned in C where clean_text is trivial (stage 4a; only "
+     "where the table was given).",
+     (void *)offsetof(FastNormalizer, clean_on)},
+    {"emoji_chunks", (getter)FastNormalizer_get_emoji_chunks, (setter)FastNormalizer_set_stage,
+     "Whether chunks of emoji are analysed in C (stage 4b; only where stage 2 is on and the "
+     "tables were given).",
+     (void *)offsetof(FastNormalizer, emoji_chunks)},
     {"link_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
      "Whether chunks that are one URL or one mention are analysed in C (stage 3b; only "
      "where stage 2 is on).",
@@ -3997,7 +4448,23 @@ static PyGetSetDef FastNormalizer_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+PyDoc_STRVAR(clean_doc, "clean(text, /)\n--\n\n"
+                        "clean_text(text) as the C path computes it for an exact str: ASCII as "
+                        "it is, else the stage 4a shortcut or the clean() callback.");
+
+static PyObject *
+FastNormalizer_clean(FastNormalizer *self, PyObject *text)
+{
+    REQUIRE_INIT(self);
+    if (!PyUnicode_CheckExact(text)) {
+        PyErr_SetString(PyExc_TypeError, "clean() expects an exact str");
+        return NULL;
+    }
+    return PyUnicode_IS_ASCII(text) ? Py_NewRef(text) : clean_non_ascii(self, text);
+}
+
 static PyMethodDef FastNormalizer_methods[] = {
+    {"clean", (PyCFunction)FastNormalizer_clean, METH_O, clean_doc},
     {"normalize_many", (PyCFunction)FastNormalizer_normalize_many_checked, METH_O,
      normalize_many_doc},
     {"memo_len", (PyCFunction)FastNormalizer_memo_len, METH_NOARGS, memo_len_doc},
@@ -4012,7 +4479,7 @@ PyDoc_STRVAR(FastNormalizer_doc,
              "FastNormalizer(*, analyse, fallback, clean, spread_calls, result_type, languages, "
              "feature_names, packed_fields, memo_size, max_memo_chunk, max_text_chars, "
              "vote_scale, min_lexical_votes, unknown_ratio, unknown_penalty, smoothing, "
-             "words=None, hashtags=None, stems=None)\n--\n\n"
+             "words=None, hashtags=None, stems=None, emoji=None, clean_shortcut=None)\n--\n\n"
              "The per-post path of monitor.text.pipeline.Normalizer, with its own chunk memo.");
 
 static PyTypeObject FastNormalizerType = {

@@ -30,6 +30,8 @@ class FastNormalizer:
         words: tuple[object, ...] | None = None,
         hashtags: tuple[object, ...] | None = None,
         stems: tuple[object, ...] | None = None,
+        emoji: tuple[object, ...] | None = None,
+        clean_shortcut: tuple[tuple[int, int, int], ...] | None = None,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:
@@ -79,6 +81,24 @@ class FastNormalizer:
         """``call_stem(word)``: the stemmer's stem, answered in C where it can be (tests)."""
     def stable(self, token: str, /) -> str:
         """``call_stable(token)``: ``" ".join(Normalizer._stable(token))`` (tests)."""
+    @property
+    def emoji_chunks(self) -> bool:
+        """Whether chunks of emoji are analysed in C (stage 4b).
+
+        Only where stage 2 is on and the tables were given; can be switched by assignment.
+        """
+    @emoji_chunks.setter
+    def emoji_chunks(self, value: bool) -> None: ...
+    @property
+    def clean_shortcut(self) -> bool:
+        """Whether non-ASCII posts are cleaned in C where ``clean_text`` is trivial (4a).
+
+        Only where the table was given; can be switched by assignment.
+        """
+    @clean_shortcut.setter
+    def clean_shortcut(self, value: bool) -> None: ...
+    def clean(self, text: str, /) -> str:
+        """``clean_text(text)`` as the C path computes it (ASCII, shortcut or callback)."""
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Invisible characters that only split or glue words: zero-width space/joiners, word joiner,
 # BOM, soft hyphen, Mongolian vowel separator, bidi marks and embeddings/isolates.
@@ -18,6 +19,7 @@ ZERO_WIDTH_CHARS = (
 # Variation selectors only choose a glyph style (emoji vs text); they carry no meaning here.
 _VARIATION_SELECTORS = "".join(chr(c) for c in range(0xFE00, 0xFE10))
 
+_INVISIBLE = frozenset(ZERO_WIDTH_CHARS + _VARIATION_SELECTORS)
 _INVISIBLE_RE = re.compile(f"[{re.escape(ZERO_WIDTH_CHARS + _VARIATION_SELECTORS)}]")
 
 
@@ -116,3 +118,81 @@ def _fixpoint(text: str) -> str:
             return text
         text = nxt
     return text
+
+
+# --- the compiled path's cleaning shortcut (_cnorm.c, stage 4a) -----------------------------
+# Blocks searched for characters that clean_text leaves alone or only deletes: Latin-1
+# punctuation and symbols, general punctuation (with the invisible characters), symbols and
+# arrows, CJK symbols, variation selectors, the BOM, emoji and pictographs, tag characters.
+# Letters of other scripts are left out on purpose: clean_text's callback handles them.
+_SHORTCUT_BLOCKS = (
+    (0x0080, 0x00FF),
+    (0x180E, 0x180E),
+    (0x2000, 0x2BFF),
+    (0x3000, 0x303F),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0x1F000, 0x1FBFF),
+    (0xE0000, 0xE007F),
+)
+# Conjoining Hangul jamo: vowels and trailing consonants compose with a preceding syllable
+# although they are letters (NFKC_Quick_Check=Maybe without being marks).
+_HANGUL_JAMO = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
+# Variation selectors are marks (Mn) but no canonical composition has one as its second
+# character (tests/text/test_cnorm_nonascii.py checks it against every decomposition).
+_NON_COMPOSING_MARKS = range(0xFE00, 0xFE10)
+CLEAN_KEEP = 0
+CLEAN_DROP = 1
+
+
+@lru_cache(maxsize=1)
+def shortcut_ranges() -> tuple[tuple[int, int, int], ...]:
+    """Characters for which ``clean_text`` is trivial, as sorted ``(first, last, action)`` runs.
+
+    ``CLEAN_KEEP``: every step of clean_text leaves the character as it is; ``CLEAN_DROP``:
+    strip_invisible deletes it and the other steps leave it. For a text whose non-ASCII
+    characters all lie in these runs, ``clean_text(text)`` is ``text`` without its DROP
+    characters, whatever their context:
+
+    NFKC of a string is not the concatenation of per-character NFKC: a character may be
+    reordered (canonical combining class > 0) or composed with the one before it
+    (NFKC_Quick_Check=Maybe: combining marks and conjoining jamo). Each character taken here
+    is NFKC-invariant alone (NFKC_Quick_Check is not No), has combining class 0 and is no
+    mark (except the variation selectors, which compose with nothing) and no conjoining
+    jamo, so NFKC_Quick_Check is Yes; ASCII characters have the same properties. By the
+    quick-check algorithm of UAX #15 a string of such characters is in NFKC, so ``nfkc``
+    returns it unchanged, and it stays so with the DROP characters deleted (the remaining
+    characters have the same properties). strip_invisible deletes exactly the DROP
+    characters, fold_accents changes none of the rest (checked per character: its table is a
+    per-character map), and the second pass finds a fixed point, so the result is the text
+    minus its DROP characters. Surrogates are in none of the blocks.
+    """
+    actions: dict[int, int] = {}
+    for first, last in _SHORTCUT_BLOCKS:
+        for code in range(first, last + 1):
+            action = _shortcut_action(chr(code))
+            if action is not None:
+                actions[code] = action
+    runs: list[list[int]] = []
+    for code in sorted(actions):
+        if runs and runs[-1][1] == code - 1 and runs[-1][2] == actions[code]:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code, actions[code]])
+    return tuple((first, last, action) for first, last, action in runs)
+
+
+def _shortcut_action(char: str) -> int | None:
+    """CLEAN_KEEP / CLEAN_DROP for one character (see :func:`shortcut_ranges`), else None."""
+    code = ord(char)
+    if (
+        char.isascii()
+        or 0xD800 <= code <= 0xDFFF
+        or not unicodedata.is_normalized("NFKC", char)
+        or unicodedata.combining(char) != 0
+        or (unicodedata.category(char).startswith("M") and code not in _NON_COMPOSING_MARKS)
+        or any(first <= code <= last for first, last in _HANGUL_JAMO)
+        or code in _FOLD_TABLE  # fold_accents(char) != char
+    ):
+        return None
+    return CLEAN_DROP if char in _INVISIBLE else CLEAN_KEEP  # what strip_invisible does

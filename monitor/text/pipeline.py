@@ -35,11 +35,14 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import compress, islice
 from operator import itemgetter, not_
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from monitor.text import charnorm
+from monitor.text import emoji as emoji_module
 from monitor.text import features as feat
 from monitor.text import hashtags
 from monitor.text.charnorm import clean_text
@@ -51,7 +54,7 @@ from monitor.text.elongation import (
     is_elongated,
     is_laughter,
 )
-from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, emoji_token
+from monitor.text.emoji import EMOJI_CLASS, REGIONAL_INDICATORS, SKIN_TONES, emoji_token
 from monitor.text.extensions import load_extension
 from monitor.text.fast_stemmer import FastStemmer
 from monitor.text.hashtags import split_hashtag
@@ -318,6 +321,51 @@ def pieces(chunk: str, size: int = MAX_PIECE) -> list[str]:
     return [chunk[i : i + size] for i in range(0, len(chunk), size)]
 
 
+def class_code_points(char_class: str) -> list[int]:
+    """Code points of a character class body of single characters and ``a-b`` ranges."""
+    codes: list[int] = []
+    i = 0
+    while i < len(char_class):
+        if i + 2 < len(char_class) and char_class[i + 1] == "-":
+            codes.extend(range(ord(char_class[i]), ord(char_class[i + 2]) + 1))
+            i += 3
+        else:
+            codes.append(ord(char_class[i]))
+            i += 1
+    return codes
+
+
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+@lru_cache(maxsize=1)
+def emoji_chunk_tables() -> tuple[tuple[tuple[int, str | None], ...], tuple[str | None, ...]]:
+    """``(singles, flags)`` for the C side's emoji chunks (``_cnorm.c``, stage 4b).
+
+    singles: sorted ``(code point, token)`` pairs: every character of ``EMOJI_CLASS`` that
+    is no word character (``\\w``: the tokenizer's word alternative would take it), with
+    ``emoji_token(char)`` (``None``: a match that adds nothing), and the skin-tone modifiers,
+    which no alternative matches (token ``None``). flags: ``emoji_token`` of each pair of
+    regional indicators, ``a a``, ``a b``, ... ``z z`` (26 * 26).
+    """
+    singles: dict[int, str | None] = {}
+    for code in class_code_points(EMOJI_CLASS):
+        char = chr(code)
+        if not _WORD_CHAR_RE.match(char) and not char.isspace():
+            singles[code] = emoji_token(char)
+    emoji_class = set(class_code_points(EMOJI_CLASS))
+    indicators = class_code_points(REGIONAL_INDICATORS)
+    for code in class_code_points(SKIN_TONES):  # (none is in the class: checked anyway)
+        if (
+            code not in emoji_class
+            and code not in indicators
+            and not _WORD_CHAR_RE.match(chr(code))
+        ):
+            singles[code] = None
+    flags = tuple(emoji_token(chr(a) + chr(b)) for a in indicators for b in indicators)
+    return tuple(sorted(singles.items())), flags
+
+
 class Normalizer:
     """A configured normalizer; :func:`monitor.text.normalize` uses a shared default one.
 
@@ -395,6 +443,10 @@ class Normalizer:
                 words=words,
                 hashtags=self._compiled_hashtag_lexicons() if words is not None else None,
                 stems=self._compiled_stems() if words is not None else None,
+                emoji=self._compiled_emoji_tables() if words is not None else None,
+                clean_shortcut=(
+                    charnorm.shortcut_ranges() if clean_text is charnorm.clean_text else None
+                ),
             )
 
     @property
@@ -494,6 +546,20 @@ class Normalizer:
         ):
             return None
         return (stemmer, StemCache, FastStemmer, _CSTEM.CStemmer)
+
+    @staticmethod
+    def _compiled_emoji_tables() -> tuple[object, ...] | None:
+        """What the C path needs to analyse chunks of emoji itself (``_cnorm.c``, stage 4b).
+
+        ``None`` unless :func:`emoji_token` is the shipped one reading the shipped plain
+        ``dict`` (the caller also needs stage 2: a plain :class:`Normalizer`).
+        """
+        if (
+            emoji_token is not emoji_module.emoji_token
+            or type(emoji_module.emoji_table()) is not dict
+        ):
+            return None
+        return emoji_chunk_tables()
 
     # --- public ---------------------------------------------------------------------------
     def normalize(self, text: str) -> NormalizedText:
