@@ -41,10 +41,9 @@ from operator import itemgetter, not_
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
-from monitor.text import charnorm
+from monitor.text import charnorm, hashtags
 from monitor.text import emoji as emoji_module
 from monitor.text import features as feat
-from monitor.text import hashtags
 from monitor.text.charnorm import clean_text
 from monitor.text.digits import deleet, expand_reduplication, is_number, split_number_word
 from monitor.text.elongation import (
