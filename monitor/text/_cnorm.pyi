@@ -61,6 +61,15 @@ class FastNormalizer:
         """
     @link_chunks.setter
     def link_chunks(self, value: bool) -> None: ...
+    @property
+    def misc_chunks(self) -> bool:
+        """Whether number chunks, hyphenated words and ``@name.digits`` mentions are analysed
+        in C (stage 3c).
+
+        Only where stage 2 is on; can be switched off (or on again) by assignment.
+        """
+    @misc_chunks.setter
+    def misc_chunks(self, value: bool) -> None: ...
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:
