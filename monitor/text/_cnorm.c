@@ -68,6 +68,12 @@
  * Stage 4b (with stage 2 and the ``emoji`` tables, pipeline.emoji_chunk_tables; switchable by
  * the emoji_chunks attribute): a chunk of emoji, skin tones, flags and safe punctuation
  * ("🤲🏚😓", "🇮🇩!!") is analysed in C (see analyse_emoji_chunk). stats(): c_emoji_chunks.
+ * Stage 3d (with stage 2, switchable by the misc_chunks attribute, on by default): three
+ * more ASCII chunk shapes, each with safe punctuation around it (see the stage 3d section):
+ * a number ("Rp494.000", "7/10/2024,", "64%"), a hyphenated word ("sama-sama",
+ * "SEKURANG-KURANGNYA!!", through stage 2b's general word path) and a mention with a dot
+ * and digits ("@kadingyo.1268"). stats() counts them (c_numbers, c_hyphen_words,
+ * c_dotted_mentions).
  *
  * The memo: two generations, like monitor.text.stem.BoundedMemo (young and old; a hit in
  * the old one is copied into the young one; when the young one holds memo_size // 2 entries
@@ -167,6 +173,9 @@ enum {
     S_PYTHON_STEMS,  /* calls of the stem() callback */
     S_C_CLEAN_POSTS, /* non-ASCII posts cleaned in C (stage 4a) */
     S_C_EMOJI_CHUNKS, /* chunks of emoji analysed in C (stage 4b) */
+    S_C_NUMBERS,     /* P* number P* chunks analysed in C (stage 3d) */
+    S_C_HYPHEN_WORDS, /* P* W(-W)+ P* chunks analysed in C (stage 3d) */
+    S_C_DOTTED_MENTIONS, /* @name.digits P* chunks analysed in C (stage 3d) */
     NSTATS
 };
 static const char *const STAT_NAMES[NSTATS] = {
@@ -175,7 +184,8 @@ static const char *const STAT_NAMES[NSTATS] = {
     "c_word_chunks", "python_word_chunks", "c_urls", "c_mentions", "c_general_words",
     "c_laughter", "c_hashtags", "python_hashtags", "segment_probes", "c_stems",
     "c_stable", "python_stems", "c_clean_posts",
-    "c_emoji_chunks",
+    "c_emoji_chunks", "c_numbers",
+    "c_hyphen_words", "c_dotted_mentions",
 };
 
 /* The clitics of pipeline._CLITICS, in order (checked at construction). */
@@ -511,6 +521,7 @@ typedef struct {
     Py_ssize_t n_emoji_singles;
     PyObject *emoji_flags[NINDICATORS * NINDICATORS]; /* tokens of indicator pairs or NULL */
     int emoji_chunks;             /* stage 4b switch (only where stage 2 is on) */
+    int misc_chunks;              /* stage 3d on (only where stage 2 is on) */
     Py_ssize_t stats[NSTATS];
 } FastNormalizer;
 
@@ -1370,6 +1381,9 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         if (handled == 0) {
             self->stats[reason]++;
         }
+        else if (handled > 0) {
+            self->stats[S_C_GENERAL_WORDS]++;
+        }
         return handled;
     }
     /* The word is handled here from now on. Every object below is a strong reference. */
@@ -1489,6 +1503,7 @@ done:
  * in _word and _new_word_part. The standard words may be any str (a custom SlangLexicon):
  * only str operations are used on them (dict and set lookups, str.isascii, startswith, the
  * "-" test), never byte-level assumptions.
+ * Stage 3d passes hyphenated words here too (see there).
  * What still goes to Python: words longer than MAX_WORD (laughter or a collapsed form
  * short enough is possible there: not ported), and everything when the general_words
  * switch is off (then also every word that maybe_laughter cannot rule out).
@@ -1499,9 +1514,10 @@ done:
 /* Longest word taken by stage 2b; pipeline.MAX_WORD (40) is below it. */
 #define GENERAL_WORD_MAX 64
 
-/* Normalizer._is_known(candidate) for an [a-z]+ candidate c[0:m]: 1 or 0, -1 on error. In
- * the known set; else (at least 4 letters: ASCII letters are isascii() and isalpha()) its
- * stem differs from it and is in the dictionary. */
+/* Normalizer._is_known(candidate) for an [a-z]+ or hyphenated [a-z]+(-[a-z]+)+ candidate
+ * c[0:m]: 1 or 0, -1 on error. In the known set; else, when it is [a-z]+ (isascii() and
+ * isalpha(); a hyphenated one is not) of at least 4 letters, its stem differs from it and is
+ * in the dictionary. */
 static int
 is_known_word(FastNormalizer *self, const char *c, size_t m)
 {
@@ -1511,7 +1527,8 @@ is_known_word(FastNormalizer *self, const char *c, size_t m)
         return -1;
     }
     int known = PySet_Contains(self->w_known, word);
-    if (known == 0 && m >= MIN_STEMMED_LEN) {
+    /* A hyphenated candidate (stage 3d) is not isalpha(): only the known set counts. */
+    if (known == 0 && m >= MIN_STEMMED_LEN && memchr(c, '-', m) == NULL) {
         PyObject *stem = call_stem(self, word);
         if (stem == NULL) {
             known = -1;
@@ -1813,7 +1830,9 @@ analyse_laughter(FastNormalizer *self, size_t n, Entry *out)
 
 /* The Entry of the [a-z]+ chunk `word` (UTF-8 `s` of `n` bytes, n <= MAX_WORD, not
  * laughter) by the general path (see the section comment): 1 with *out filled (new
- * references), 0 when it must go to the analyse() callback, -1 on error. */
+ * references), 0 when it must go to the analyse() callback, -1 on error. Stage 3d also
+ * gives it a hyphenated lowercase word [a-z]+(-[a-z]+)+ (n <= MAX_WORD; never laughter),
+ * where the letters counted are the [a-z] ones and the votes ask no stem (not isalpha()). */
 static int
 analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, Entry *out)
 {
@@ -1826,16 +1845,18 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     int status = -1;
     memset(out->fields, 0, sizeof(out->fields));
     size_t m = n;
+    const char *current_s = s;
+    char collapsed[GENERAL_WORD_MAX];
     standard = slang_lookup(self, word, s, n);
     if (standard == NULL && PyErr_Occurred()) {
         goto done;
     }
     if (standard == NULL && elongated(s, n)) {
-        char collapsed[GENERAL_WORD_MAX];
         out->fields[F_ELONGATION] += 1;
         if (collapse_elongation(self, s, n, collapsed, &m) < 0) {
             goto done;
         }
+        current_s = collapsed;
         Py_SETREF(current, PyUnicode_FromStringAndSize(collapsed, (Py_ssize_t)m));
         if (current == NULL) {
             goto done;
@@ -1854,7 +1875,10 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
         goto done;
     }
     Py_XINCREF(marker);
-    if (add_votes(self, current, m, NULL, marker, out->fields, -1) < 0) {
+    /* _word_votes stems only an isalpha() word longer than 3: add_votes asks the stem only
+     * when its length argument is above 3, so a hyphenated word passes 0. */
+    size_t vote_len = memchr(current_s, '-', m) == NULL ? m : 0;
+    if (add_votes(self, current, vote_len, NULL, marker, out->fields, -1) < 0) {
         goto done;
     }
     Py_ssize_t nstandard = standard != NULL ? PyTuple_GET_SIZE(standard) : 0;
@@ -1889,7 +1913,9 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
         PyErr_SetString(PyExc_TypeError, "tokens must be str");
         goto done;
     }
-    out->fields[F_LETTERS] += (uint32_t)n;
+    for (size_t i = 0; i < n; i++) { /* surface_counts: the [a-z] letters of the word */
+        out->fields[F_LETTERS] += s[i] >= 'a' && s[i] <= 'z';
+    }
     PyObject *split = tokens_of_text(self, text);
     if (split == NULL) {
         goto done;
@@ -1900,7 +1926,6 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     out->text = Py_NewRef(text);
     out->tokens = split;
     out->spread = Py_NewRef(code);
-    self->stats[S_C_GENERAL_WORDS]++;
     status = 1;
 done:
     Py_XDECREF(current);
@@ -2925,6 +2950,336 @@ analyse_emoji_chunk(FastNormalizer *self, PyObject *chunk, Entry *out)
     return 1;
 }
 
+/* ----------------------------------------------------------------------------------------
+ * Stage 3d: number chunks, hyphenated words and @name.digits mentions
+ *
+ * Three more ASCII chunk shapes (at most MISC_CHUNK_MAX <= pipeline.MAX_PIECE characters:
+ * one piece), P one character of SAFE_PUNCT (see stage 3a: no tokenizer alternative starts
+ * at a P, and neither the e-mail nor, without '/', the path alternative is compiled unless
+ * the piece holds '@' or '/'). None of them is isalpha(), so _analyse_chunk gives the
+ * _Acc of _piece(chunk) plus surface_counts(chunk).
+ *
+ * Number chunk  P* N P*, N one whole match of the number alternative
+ *   (?:[Rr][Pp]\.?)?\d+(?:[.,:/]\d+)+%?|\d+%   (ASCII digits).
+ *   Before N only P's: no match starts there. At N's first character ([Rr] or a digit) the
+ *   alternatives before number fail: url needs [Hh]/[Ww], special u/e/l, mention '@',
+ *   hashtag '#', e-mail is not compiled (no '@' in the chunk). So number is tried, and what
+ *   it matches is found by number_match: the greedy path of the backtracking matcher is its
+ *   first success, since once a [.,:/]\d+ group has matched nothing after it can fail (%?);
+ *   giving back digits of \d+ only puts a digit where a separator is needed, and \.? left
+ *   empty puts '.' where a digit is needed, so when the greedy path finds no group the first
+ *   alternative fails, and \d+% (no Rp prefix) needs '%' right after the digits. The
+ *   match ends at N's end: what follows is a P or nothing, and a P is neither a digit (for
+ *   another group) nor '%'. The path alternative (compiled when N holds '/') comes after
+ *   number, and the next search starts at a P. So the only match is N: _piece appends
+ *   N.lower() and one number, no spread code: (N.lower(), number, "").
+ *   Shapes left to other stages: a number part without separator, '%' or Rp prefix (a
+ *   plain digit word is the word alternative, analysed by _word).
+ *
+ * Hyphenated word  P* W(-W)+ P*, W = [A-Za-z]+, whose lowercase form has at most MAX_WORD
+ *   characters. At the first letter: url needs "www." or "http(s)://" (the first W is
+ *   followed by '-', and there is no '/'), special needs "url:", "emoji:" or "laugh:"
+ *   (again '-' follows the first W), number needs a digit (none, and [Rr][Pp] needs one
+ *   after it), so the word alternative [^\W_]+(?:['.\-][^\W_]+)* matches, greedily all of
+ *   W(-W)+: after it only P's, and a P ('.' included) is followed by a P or nothing, never
+ *   by the letter or digit another ['.\-] group needs. _piece adds _word_part(lower): the
+ *   word memo entry, that is _new_word_part(lower), where _plain_word declines (not
+ *   isalpha) and _word runs on a word with '-': no "'", ASCII, no '.'; never laughter
+ *   (_LAUGH_RE has no '-'); _slang on the whole word (clitics included); no digits; is
+ *   _ELONGATED_RE, a letter three times, which elongated() finds (two '-' are never
+ *   adjacent), collapse_elongation's port holds ('-' runs have length 1: never variable,
+ *   kept by the default collapse; is_known_word asks no stem of a hyphenated candidate, as
+ *   _is_known); _word_votes asks no stem (not isalpha); then the standard words, _emit and
+ *   _stable exactly as for stage 2b: analyse_general_word does all of it. The chunk's _Acc
+ *   holds that one part: text and spread code unchanged (the code is already "" when only
+ *   dots), plus the chunk's surface counts (its letters are the word's [a-z] letters).
+ *   Over MAX_WORD characters (_word drops the word) goes to Python.
+ *
+ * Dotted mention  @ [A-Za-z0-9_]+ . [0-9]+ P*  (no P before the '@': a '.' there would
+ *   start an e-mail). The chunk holds one '@', at 0, where the e-mail alternative (compiled)
+ *   fails ('@' is not in [\w.+-]) and so do url and special; mention @\w+ takes the name up
+ *   to the '.'. At the '.', e-mail would need a later '@', nothing else starts there. At the
+ *   first digit D: url, special, mention, hashtag fail; e-mail needs a later '@'; number
+ *   needs a [.,:/] followed by a digit after D (only P's follow) or '%' (not a P); path is
+ *   not compiled (no '/'); the word alternative takes D (the P after it is not followed by a
+ *   letter or digit). Then only P's. So _piece adds @mention and one mention, then
+ *   _word_part(D): _new_word_part(D): _plain_word declines (not isalpha); _word(D): no
+ *   "'", ASCII, no '.', not laughter (D[0] is a digit); when _slang(D) is None (else the
+ *   chunk goes to Python), D has digits and is not isalpha, so _digits(D): is_number(D)
+ *   holds for [0-9]+ (_NUMBER_RE matches, _UNIT_SPLIT_RE needs letters), giving the token
+ *   D and one number, no votes, no spread code; then _stable on the token. The chunk's
+ *   text is "@mention" and that stabilised text (when not empty), counts mention + number
+ *   + surface_counts(chunk), no spread code.
+ * Each claimed chunk is also checked against the real regex in the tests.
+ * ------------------------------------------------------------------------------------- */
+
+/* Longest chunk taken (pipeline.MAX_PIECE is 256: such a chunk is one piece). */
+#define MISC_CHUNK_MAX 48
+
+static int
+ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int
+ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+safe_punct(char c)
+{
+    return c != '\0' && strchr(SAFE_PUNCT, c) != NULL;
+}
+
+/* Whether s[from:n] is all SAFE_PUNCT. */
+static int
+only_safe_punct(const char *s, size_t from, size_t n)
+{
+    for (size_t i = from; i < n; i++) {
+        if (!safe_punct(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* surface_counts of the ASCII chunk s[0:n], added to fields. */
+static void
+add_surface_counts(const char *s, size_t n, uint32_t *fields)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        fields[F_UPPER] += c >= 'A' && c <= 'Z';
+        fields[F_LETTERS] += ascii_letter(c);
+        fields[F_EXCLAMATION] += c == '!';
+        fields[F_QUESTION] += c == '?';
+    }
+}
+
+/* The length of the number alternative's match at s[0:n] (see the section comment), 0 when
+ * it does not match there. */
+static size_t
+number_match(const char *s, size_t n)
+{
+    size_t i = 0;
+    int prefix = n >= 2 && (s[0] == 'R' || s[0] == 'r') && (s[1] == 'P' || s[1] == 'p');
+    if (prefix) {
+        i = 2;
+        if (i < n && s[i] == '.') { /* \.? greedy; left empty, a digit would be needed at '.' */
+            i++;
+        }
+    }
+    size_t digits = i;
+    while (i < n && ascii_digit(s[i])) {
+        i++;
+    }
+    if (i == digits) {
+        return 0;
+    }
+    int groups = 0;
+    while (i + 1 < n && s[i] != '\0' && strchr(".,:/", s[i]) != NULL && ascii_digit(s[i + 1])) {
+        i++;
+        while (i < n && ascii_digit(s[i])) {
+            i++;
+        }
+        groups++;
+    }
+    if (groups > 0) {
+        return i < n && s[i] == '%' ? i + 1 : i;
+    }
+    return !prefix && i < n && s[i] == '%' ? i + 1 : 0;
+}
+
+/* Fill *out (new references) with `text` (stolen), its tokens, the fields and no spread
+ * code. 1, or -1 on error. */
+static int
+fill_misc_entry(FastNormalizer *self, PyObject *text, const uint32_t *fields, Entry *out)
+{
+    if (text == NULL) {
+        return -1;
+    }
+    PyObject *tokens = tokens_of_text(self, text);
+    if (tokens == NULL) {
+        Py_DECREF(text);
+        return -1;
+    }
+    memcpy(out->fields, fields, sizeof(out->fields));
+    out->hash = 0;
+    out->key_off = 0;
+    out->key_len = 0;
+    out->text = text;
+    out->tokens = tokens;
+    out->spread = Py_NewRef(self->dot);
+    return 1;
+}
+
+/* A number chunk P* N P* (s of n ASCII bytes, n <= MISC_CHUNK_MAX): 1 with *out filled, 0
+ * when the chunk is not one, -1 on error. */
+static int
+analyse_number_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
+{
+    size_t a = 0;
+    while (a < n && safe_punct(s[a])) {
+        a++;
+    }
+    size_t len = number_match(s + a, n - a);
+    if (len == 0 || !only_safe_punct(s, a + len, n)) {
+        return 0;
+    }
+    char lower[MISC_CHUNK_MAX];
+    for (size_t i = 0; i < len; i++) {
+        char c = s[a + i];
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    uint32_t fields[NFIELDS] = {0};
+    fields[F_NUMBER] = 1;
+    add_surface_counts(s, n, fields);
+    int status =
+        fill_misc_entry(self, PyUnicode_FromStringAndSize(lower, (Py_ssize_t)len), fields, out);
+    if (status > 0) {
+        self->stats[S_C_NUMBERS]++;
+    }
+    return status;
+}
+
+/* A hyphenated word chunk P* W(-W)+ P* (s of n ASCII bytes, n <= MISC_CHUNK_MAX): 1 with
+ * *out filled, 0 when the chunk is not one or goes to Python, -1 on error. */
+static int
+analyse_hyphen_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
+{
+    size_t a = 0, b;
+    while (a < n && safe_punct(s[a])) {
+        a++;
+    }
+    int hyphens = 0;
+    b = a;
+    for (;;) {
+        size_t start = b;
+        while (b < n && ascii_letter(s[b])) {
+            b++;
+        }
+        if (b == start) {
+            return 0; /* no letters at the start or after a '-' */
+        }
+        if (b + 1 < n && s[b] == '-' && ascii_letter(s[b + 1])) {
+            b++;
+            hyphens++;
+            continue;
+        }
+        break;
+    }
+    if (hyphens == 0 || !only_safe_punct(s, b, n)) {
+        return 0;
+    }
+    size_t wn = b - a;
+    if ((Py_ssize_t)wn > self->w_max_word) {
+        return 0;
+    }
+    char lower[MISC_CHUNK_MAX];
+    for (size_t i = 0; i < wn; i++) {
+        char c = s[a + i];
+        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+    }
+    PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
+    if (word == NULL) {
+        return -1;
+    }
+    int handled = analyse_general_word(self, word, lower, wn, out);
+    Py_DECREF(word);
+    if (handled <= 0) {
+        return handled;
+    }
+    /* analyse_general_word counted the letters, all the chunk's letters. */
+    for (size_t i = 0; i < n; i++) {
+        out->fields[F_UPPER] += s[i] >= 'A' && s[i] <= 'Z';
+        out->fields[F_EXCLAMATION] += s[i] == '!';
+        out->fields[F_QUESTION] += s[i] == '?';
+    }
+    self->stats[S_C_HYPHEN_WORDS]++;
+    return 1;
+}
+
+/* A dotted mention chunk @name.D P* (s of n ASCII bytes, n <= MISC_CHUNK_MAX): 1 with *out
+ * filled, 0 when the chunk is not one or goes to Python, -1 on error. */
+static int
+analyse_dotted_mention(FastNormalizer *self, const char *s, size_t n, Entry *out)
+{
+    if (n == 0 || s[0] != '@') {
+        return 0;
+    }
+    size_t i = 1;
+    while (i < n && (ascii_letter(s[i]) || ascii_digit(s[i]) || s[i] == '_')) {
+        i++;
+    }
+    if (i == 1 || i + 1 >= n || s[i] != '.' || !ascii_digit(s[i + 1])) {
+        return 0;
+    }
+    size_t d = i + 1, e = d;
+    while (e < n && ascii_digit(s[e])) {
+        e++;
+    }
+    if (!only_safe_punct(s, e, n)) {
+        return 0;
+    }
+    PyObject *digits = PyUnicode_FromStringAndSize(s + d, (Py_ssize_t)(e - d));
+    if (digits == NULL) {
+        return -1;
+    }
+    PyObject *standard = slang_lookup(self, digits, s + d, e - d);
+    if (standard != NULL || PyErr_Occurred()) {
+        Py_DECREF(digits);
+        Py_XDECREF(standard);
+        return standard != NULL ? 0 : -1;
+    }
+    PyObject *tokens = PyList_New(0), *stable = NULL, *text = NULL;
+    if (tokens != NULL && PyList_Append(tokens, digits) == 0) {
+        stable = stable_text(self, tokens);
+    }
+    Py_DECREF(digits);
+    Py_XDECREF(tokens);
+    if (stable == NULL) {
+        return -1;
+    }
+    if (!PyUnicode_CheckExact(stable)) {
+        PyErr_SetString(PyExc_TypeError, "tokens must be str");
+        Py_DECREF(stable);
+        return -1;
+    }
+    text = PyUnicode_GET_LENGTH(stable) > 0 ? PyUnicode_FromFormat("@mention %U", stable)
+                                            : PyUnicode_FromString("@mention");
+    Py_DECREF(stable);
+    uint32_t fields[NFIELDS] = {0};
+    fields[F_MENTION] = 1;
+    fields[F_NUMBER] = 1;
+    add_surface_counts(s, n, fields);
+    int status = fill_misc_entry(self, text, fields, out);
+    if (status > 0) {
+        self->stats[S_C_DOTTED_MENTIONS]++;
+    }
+    return status;
+}
+
+/* Stage 3d on the ASCII chunk s[0:n]: 1 with *out filled, 0 when it must go elsewhere, -1
+ * on error. */
+static int
+analyse_misc_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
+{
+    if (n == 0 || n > MISC_CHUNK_MAX) {
+        return 0;
+    }
+    int handled = analyse_number_chunk(self, s, n, out);
+    if (handled == 0) {
+        handled = analyse_hyphen_chunk(self, s, n, out);
+    }
+    if (handled == 0) {
+        handled = analyse_dotted_mention(self, s, n, out);
+    }
+    return handled;
+}
+
 /* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
  * `key` is its UTF-8 form when it may be memoised, else NULL. */
 static int
@@ -2948,8 +3303,11 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
         return -1;
     }
     /* Stage 2: plain words are analysed here (their key is their UTF-8, hence ASCII);
-     * stage 3a: a word with capitals and/or safe punctuation (analyse_word_chunk);
-     * stage 4b: a chunk of emoji (analyse_emoji_chunk). */
+     * stage 3b: one URL or mention (analyse_link_chunk); stage 3a: a word with capitals
+     * and/or safe punctuation (analyse_word_chunk); stage 3c: a hashtag
+     * (analyse_hashtag_chunk); stage 3d: a number, a hyphenated word or a dotted mention
+     * (analyse_misc_chunk); stage 4b: a chunk of emoji (analyse_emoji_chunk). The shapes
+     * are disjoint. */
     if (key != NULL && self->w_slang_keys != NULL) {
         Entry value;
         int handled = 0;
@@ -2969,6 +3327,9 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
         }
         if (handled == 0 && self->word_chunks) {
             handled = analyse_word_chunk(self, key, key_len, &value);
+        }
+        if (handled == 0 && self->misc_chunks) {
+            handled = analyse_misc_chunk(self, key, key_len, &value);
         }
         if (handled != 0) {
             Py_DECREF(chunk);
@@ -3788,6 +4149,7 @@ init_words(FastNormalizer *self, PyObject *words)
     self->general_words = 1;
     self->word_chunks = 1;
     self->link_chunks = LINK_CHUNKS_DEFAULT;
+    self->misc_chunks = 1;
     return 0;
 }
 
@@ -4433,6 +4795,10 @@ static PyGetSetDef FastNormalizer_getset[] = {
      "Whether chunks that are one URL or one mention are analysed in C (stage 3b; only "
      "where stage 2 is on).",
      (void *)offsetof(FastNormalizer, link_chunks)},
+    {"misc_chunks", (getter)FastNormalizer_get_stage, (setter)FastNormalizer_set_stage,
+     "Whether number chunks, hyphenated words and @name.digits mentions are analysed in C "
+     "(stage 3d; only where stage 2 is on).",
+     (void *)offsetof(FastNormalizer, misc_chunks)},
     {"plain_words", (getter)FastNormalizer_get_plain_words, NULL,
      "Whether plain [a-z]+ words are analysed in C (stage 2).", NULL},
     {"stems", (getter)FastNormalizer_get_stems, NULL,

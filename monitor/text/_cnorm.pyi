@@ -99,6 +99,15 @@ class FastNormalizer:
     def clean_shortcut(self, value: bool) -> None: ...
     def clean(self, text: str, /) -> str:
         """``clean_text(text)`` as the C path computes it (ASCII, shortcut or callback)."""
+    @property
+    def misc_chunks(self) -> bool:
+        """Whether number chunks, hyphenated words and ``@name.digits`` mentions are analysed
+        in C (stage 3d).
+
+        Only where stage 2 is on; can be switched off (or on again) by assignment.
+        """
+    @misc_chunks.setter
+    def misc_chunks(self, value: bool) -> None: ...
     def stats(self) -> dict[str, int]:
         """Counters of the chunks analysed since construction (see ``_cnorm.c``)."""
     def memo_len(self) -> int:
