@@ -100,6 +100,15 @@ class FastNormalizer:
     def clean(self, text: str, /) -> str:
         """``clean_text(text)`` as the C path computes it (ASCII, shortcut or callback)."""
     @property
+    def digit_words(self) -> bool:
+        """Whether alphanumeric words with a digit (``rupa2``, ``2019``, ``s3n4ng!``) and safe
+        punctuation around them are analysed in C (stage 3e).
+
+        Only where stage 2 is on; can be switched off (or on again) by assignment.
+        """
+    @digit_words.setter
+    def digit_words(self, value: bool) -> None: ...
+    @property
     def misc_chunks(self) -> bool:
         """Whether number chunks, hyphenated words and ``@name.digits`` mentions are analysed
         in C (stage 3d).

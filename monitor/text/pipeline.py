@@ -45,7 +45,15 @@ from monitor.text import charnorm, hashtags
 from monitor.text import emoji as emoji_module
 from monitor.text import features as feat
 from monitor.text.charnorm import clean_text
-from monitor.text.digits import deleet, expand_reduplication, is_number, split_number_word
+from monitor.text.digits import (
+    LEET,
+    MAX_LEET_CANDIDATES,
+    UNITS,
+    deleet,
+    expand_reduplication,
+    is_number,
+    split_number_word,
+)
 from monitor.text.elongation import (
     LAUGH_TOKEN,
     MAX_VARIABLE_RUNS,
@@ -501,6 +509,8 @@ class Normalizer:
             self.known,
             MAX_VARIABLE_RUNS,
             LAUGH_TOKEN,
+            # Stage 3e: words with digits (Normalizer._digits).
+            (UNITS, LEET, MAX_LEET_CANDIDATES),
         )
 
     def _compiled_hashtag_lexicons(self) -> tuple[object, ...] | None:

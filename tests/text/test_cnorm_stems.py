@@ -160,9 +160,10 @@ def test_the_stream_sample_gives_the_python_results_and_stemmer_state() -> None:
     assert reference.stemmer.cache.new_words == reference.stemmer.computed
     # Nearly every stem and most stabilisations are answered in C...
     assert stat(c_stems, "c_stems") > 10_000
-    # Python: the first stem (it loads the cache file) and words that are not [a-z]+, such as
-    # the hyphenated standard words of slang (anak2 -> anak-anak) that stage 2b stems.
-    assert stat(c_stems, "python_stems") < 0.001 * stat(c_stems, "c_stems")
+    # Python: the first stem (it loads the cache file) and words that are not [a-z]+: the
+    # hyphenated standard words of slang (anak2 -> anak-anak, stage 2b) and reduplications
+    # written with 2 (rupa2 -> rupa-rupa, stage 3e), about 1.5% of the stems here.
+    assert stat(c_stems, "python_stems") < 0.02 * stat(c_stems, "c_stems")
     assert stat(c_stems, "c_stable") > 1000
     assert stat(c_stems, "c_stable") > 0.9 * stat(c_stems, "stable_calls")
     # ... and none without stems in C.
