@@ -509,6 +509,11 @@ typedef struct {
     PyObject *st_entries;         /* Stemmer._entries, as looked up in this call, or NULL */
     PyObject *st_dictionary;      /* Stemmer.dictionary, idem */
     int st_resolved;              /* st_entries and st_dictionary hold this call's values */
+    /* What learn_stem reads besides the counters, looked up once per call with st_entries
+     * (NULL when missing or of another type: learn_stem then leaves the word to Python). */
+    PyObject *st_cache;           /* Stemmer.cache, an exact StemCache */
+    PyObject *st_max_new;         /* StemCache.max_new_words, an int */
+    PyObject *st_stem_word;       /* Stemmer.fast._compiled.stem_word, bound */
     PyObject *space;              /* " " */
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */
@@ -695,6 +700,39 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
 }
 
 /* text.split() as a tuple (new reference) of an exact str. */
+/* A tuple or frozenset of exact str only can never be part of a reference cycle: the
+ * garbage collector untracks such tuples itself, at its next pass, and never untracks sets.
+ * Untracking them when they are made saves the collections from walking them again and
+ * again (the memo holds one tokens tuple per chunk; the lexicon sets hold ~10^5 words). */
+static void
+untrack_if_atomic(PyObject *container)
+{
+    if (!PyObject_GC_IsTracked(container)) {
+        return;
+    }
+    if (PyTuple_CheckExact(container)) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(container); i++) {
+            if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(container, i))) {
+                return;
+            }
+        }
+    }
+    else if (PyFrozenSet_CheckExact(container)) { /* immutable: stays atomic */
+        Py_ssize_t pos = 0;
+        PyObject *item;
+        Py_hash_t hash;
+        while (_PySet_NextEntry(container, &pos, &item, &hash)) {
+            if (!PyUnicode_CheckExact(item)) {
+                return;
+            }
+        }
+    }
+    else {
+        return;
+    }
+    PyObject_GC_UnTrack(container);
+}
+
 static PyObject *
 tokens_of_text(FastNormalizer *self, PyObject *text)
 {
@@ -720,6 +758,9 @@ tokens_of_text(FastNormalizer *self, PyObject *text)
             }
             tokens = PyList_AsTuple(list);
             Py_DECREF(list);
+        }
+        if (tokens != NULL) {
+            untrack_if_atomic(tokens);
         }
     }
     return tokens;
@@ -880,8 +921,10 @@ plain_word_reason(FastNormalizer *self, PyObject *word, const char *s, size_t n,
  * missing or of another type than expected. Every test comes before the first change, so
  * giving up never leaves a stem half done. Nothing in it runs Python code or lets the GIL
  * go, so each stem is atomic for other threads.
- * _entries and dictionary are looked up once per normalize_many call (st_resolved); the
- * counters and everything step 4 reads are looked up at each use, as Python does.
+ * _entries and dictionary (and the cache, max_new_words and the C stemmer's stem_word that
+ * step 4 uses) are looked up once per normalize_many call (st_resolved); the
+ * counters (_memo_used, computed, _new_words) and the cache's _entries are looked up at each
+ * use, as Python does.
  *
  * call_stable(token) means " ".join(Normalizer._stable(token)). _stable gives (token,),
  * joined: token itself, when _is_plain_fixpoint(token): [a-z]+ (isalpha, isascii, islower),
@@ -921,6 +964,45 @@ attr_of_type(PyObject *obj, PyObject *name, PyTypeObject *type)
     return value;
 }
 
+/* Looks up what learn_stem needs besides the counters (see FastNormalizer.st_cache). */
+static int
+resolve_learning(FastNormalizer *self)
+{
+    Py_CLEAR(self->st_cache);
+    Py_CLEAR(self->st_max_new);
+    Py_CLEAR(self->st_stem_word);
+    PyObject *cache = attr_of_type(self->st_stemmer, str_cache,
+                                   (PyTypeObject *)self->st_cache_type);
+    PyObject *max_new = cache != NULL ? attr_of_type(cache, str_max_new_words, &PyLong_Type)
+                                      : NULL;
+    PyObject *fast = attr_of_type(self->st_stemmer, str_fast, (PyTypeObject *)self->st_fast_type);
+    PyObject *compiled = fast != NULL ? attr_of_type(fast, str_compiled,
+                                                     (PyTypeObject *)self->st_cstem_type)
+                                      : NULL;
+    PyObject *stem_word = compiled != NULL ? PyObject_GetAttr(compiled, str_stem_word) : NULL;
+    Py_XDECREF(fast);
+    Py_XDECREF(compiled);
+    if (PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            Py_XDECREF(cache);
+            Py_XDECREF(max_new);
+            Py_XDECREF(stem_word);
+            return -1;
+        }
+        PyErr_Clear();
+    }
+    if (cache == NULL || max_new == NULL || stem_word == NULL) {
+        Py_XDECREF(cache);
+        Py_XDECREF(max_new);
+        Py_XDECREF(stem_word);
+        return 0; /* learn_stem leaves every new word to Python in this call */
+    }
+    self->st_cache = cache;
+    self->st_max_new = max_new;
+    self->st_stem_word = stem_word;
+    return 0;
+}
+
 /* Looks up Stemmer._entries (exact dict, else NULL: not loaded yet) and Stemmer.dictionary
  * (exact set or frozenset, else NULL) for this normalize_many call. -1 on error. */
 static int
@@ -942,7 +1024,7 @@ resolve_stems(FastNormalizer *self)
     Py_XSETREF(self->st_entries, entries);
     Py_XSETREF(self->st_dictionary, dictionary);
     self->st_resolved = entries != NULL && dictionary != NULL;
-    return 0;
+    return resolve_learning(self);
 }
 
 /* Step 4 of Stemmer.stem for the [a-z]+ word `word` of n letters, missing from `entries`:
@@ -952,8 +1034,15 @@ static int
 learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **out)
 {
     PyObject *stemmer = self->st_stemmer;
-    PyObject *memo_used = NULL, *cache = NULL, *cache_entries = NULL, *new_words = NULL;
-    PyObject *max_new = NULL, *computed = NULL, *fast = NULL, *compiled = NULL, *stem = NULL;
+    if (self->st_cache == NULL) {
+        return 0;
+    }
+    /* Strong references: a reentrant call may resolve them again. */
+    PyObject *cache = Py_NewRef(self->st_cache);
+    PyObject *max_new = Py_NewRef(self->st_max_new);
+    PyObject *stem_word = Py_NewRef(self->st_stem_word);
+    PyObject *memo_used = NULL, *cache_entries = NULL, *new_words = NULL;
+    PyObject *computed = NULL, *stem = NULL;
     PyObject *computed1 = NULL, *new_words1 = NULL;
     int status = -1;
 #define GET(var, obj, name, type)                                                           \
@@ -968,20 +1057,16 @@ learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **o
         status = 0; /* step 3: the memo may hold the word */
         goto done;
     }
-    GET(cache, stemmer, str_cache, (PyTypeObject *)self->st_cache_type);
     GET(cache_entries, cache, str_entries, &PyDict_Type);
     GET(new_words, cache, str_new_words, &PyLong_Type);
-    GET(max_new, cache, str_max_new_words, &PyLong_Type);
     GET(computed, stemmer, str_computed, &PyLong_Type);
-    GET(fast, stemmer, str_fast, (PyTypeObject *)self->st_fast_type);
-    GET(compiled, fast, str_compiled, (PyTypeObject *)self->st_cstem_type);
 #undef GET
     int full = PyObject_RichCompareBool(new_words, max_new, Py_GE);
     if (full != 0 || cache_entries != entries) {
         status = full < 0 ? -1 : 0; /* cache.add would refuse, or add elsewhere */
         goto done;
     }
-    stem = PyObject_CallMethodOneArg(compiled, str_stem_word, word);
+    stem = PyObject_CallOneArg(stem_word, word);
     if (stem == NULL || !PyUnicode_CheckExact(stem)) {
         status = stem == NULL ? -1 : 0; /* None: a word too long for the CStemmer */
         goto done;
@@ -998,13 +1083,12 @@ learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **o
     status = 1;
 done:
     Py_XDECREF(memo_used);
-    Py_XDECREF(cache);
+    Py_DECREF(cache);
     Py_XDECREF(cache_entries);
     Py_XDECREF(new_words);
-    Py_XDECREF(max_new);
+    Py_DECREF(max_new);
     Py_XDECREF(computed);
-    Py_XDECREF(fast);
-    Py_XDECREF(compiled);
+    Py_DECREF(stem_word);
     Py_XDECREF(stem);
     Py_XDECREF(computed1);
     Py_XDECREF(new_words1);
@@ -4068,6 +4152,7 @@ join_tokens(Post *post)
             PyTuple_SET_ITEM(tokens, pos++, Py_NewRef(PyTuple_GET_ITEM(part, k)));
         }
     }
+    untrack_if_atomic(tokens);
     return tokens;
 }
 
@@ -4717,6 +4802,10 @@ init_words(FastNormalizer *self, PyObject *words)
     self->w_stable = Py_NewRef(stable);
     self->w_slang_map = Py_NewRef(slang_map);
     self->w_known = Py_NewRef(known);
+    for (int i = 0; i < 7; i++) {
+        untrack_if_atomic(sets[i]);
+    }
+    untrack_if_atomic(known);
     self->w_laugh_token = Py_NewRef(laugh_token);
     self->general_words = 1;
     self->word_chunks = 1;
@@ -5150,6 +5239,9 @@ FastNormalizer_traverse(FastNormalizer *self, visitproc visit, void *arg)
     Py_VISIT(self->st_cstem_type);
     Py_VISIT(self->st_entries);
     Py_VISIT(self->st_dictionary);
+    Py_VISIT(self->st_cache);
+    Py_VISIT(self->st_max_new);
+    Py_VISIT(self->st_stem_word);
     return 0;
 }
 
@@ -5188,6 +5280,9 @@ FastNormalizer_clear(FastNormalizer *self)
     Py_CLEAR(self->st_cstem_type);
     Py_CLEAR(self->st_entries);
     Py_CLEAR(self->st_dictionary);
+    Py_CLEAR(self->st_cache);
+    Py_CLEAR(self->st_max_new);
+    Py_CLEAR(self->st_stem_word);
     self->st_resolved = 0;
     return 0;
 }
