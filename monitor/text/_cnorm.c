@@ -1977,7 +1977,9 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     Py_XINCREF(marker);
     /* _word_votes stems only an isalpha() word longer than 3: add_votes asks the stem only
      * when its length argument is above 3, so a hyphenated word passes 0. */
-    size_t vote_len = memchr(current_s, '-', m) == NULL ? m : 0;
+    /* _word_votes asks a stem only of an isalpha() word: not of a hyphenated one (stage 3d)
+     * nor of one with digits (stage 3e). */
+    size_t vote_len = lower_letters(current_s, m) ? m : 0;
     if (add_votes(self, current, vote_len, NULL, marker, out->fields, -1) < 0) {
         goto done;
     }
@@ -3797,6 +3799,23 @@ error:
     return NULL;
 }
 
+/* A word with digits that is slang as written (masing2, s3n4ng, with a clitic too): _word
+ * looks slang up before _digits, so what follows is stage 2b's general path, where the
+ * standard words are found first (no elongation, no digits), the votes ask no stem (the
+ * word is not isalpha()) and the letters counted are its [a-z] ones -- all of the chunk's
+ * letters. Not laughter: the laughter pattern has no digits. 1 with *out filled, 0 when the
+ * word is no slang (digit_word decides), -1 on error. */
+static int
+analyse_slang_digit_word(FastNormalizer *self, PyObject *word, const char *s, size_t n,
+                         Entry *out)
+{
+    int slang = is_slang(self, word, s, n);
+    if (slang <= 0) {
+        return slang;
+    }
+    return analyse_general_word(self, word, s, n, out);
+}
+
 /* 1 with *out filled when the ASCII chunk s (n bytes) is P* X P* (see above) and
  * digit_word handles lower(X); 0 when it must go elsewhere; -1 on error. */
 static int
@@ -3835,6 +3854,21 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
     if (word == NULL) {
         return -1;
+    }
+    if (self->general_words && (Py_ssize_t)wn <= self->w_max_word) {
+        int handled = analyse_slang_digit_word(self, word, lower, wn, out);
+        if (handled != 0) {
+            Py_DECREF(word);
+            if (handled > 0) {
+                for (size_t i = 0; i < n; i++) { /* the letters are counted already */
+                    out->fields[F_UPPER] += s[i] >= 'A' && s[i] <= 'Z';
+                    out->fields[F_EXCLAMATION] += s[i] == '!';
+                    out->fields[F_QUESTION] += s[i] == '?';
+                }
+                self->stats[S_C_DIGIT_WORDS]++;
+            }
+            return handled;
+        }
     }
     WordAcc acc = {{NULL}, 0, {0}, NULL};
     int status = digit_word(self, word, lower, wn, &acc);

@@ -285,14 +285,18 @@ class _Watch(Normalizer):
 
 
 def _python_gives(normalizer: Normalizer, chunk: str) -> bool:
-    """Whether the C side gives the claimed ``chunk`` up to Python: ``lower(X)`` or the word
-    it resolves to is slang or elongated (seen by running the reference's own ``_word``)."""
+    """Whether the C side gives the claimed ``chunk`` up to Python: the word ``_digits``
+    resolves ``lower(X)`` to is slang or elongated (seen by running the reference's own
+    ``_word``). ``lower(X)`` slang as written takes stage 2b's general path in C, unless it
+    is longer than MAX_WORD."""
     word = _claim(chunk)
     assert word is not None
     watch = _Watch.__new__(_Watch)
     watch.__dict__.update(normalizer.__dict__)
     watch.given_up = []
     watch._word(word.lower(), _Acc())
+    if watch.given_up[:1] == [True]:  # the first _slang() is of the word as written
+        return len(word) > MAX_WORD
     return any(watch.given_up)
 
 
@@ -365,8 +369,16 @@ def test_which_chunks_are_taken() -> None:
     assert_three_agree((full, without, reference), [" ".join(taken)])
     assert stat(full, "c_digit_words") == len(taken)
     assert stat(full, "python_chunks") == 0
-    # Slang as written (masing2, pelan2, k4mu, 4pa) or once resolved.
-    given_up = ["masing2", "pelan2", "k4mu", "4pa", "tumbuh2an,", "anak2nya", "s3n4ng", "4ja"]
+    # Slang as written (masing2, pelan2, k4mu, 4pa, a clitic after slang): stage 2b's path.
+    slang = ["masing2", "pelan2", "k4mu", "4pa", "tumbuh2an,", "anak2nya", "s3n4ng", "4ja"]
+    for chunk in slang:
+        assert _claim(chunk) is not None and not _python_gives(reference, chunk), chunk
+    assert_three_agree((full, without, reference), [" ".join(slang)])
+    taken += slang
+    assert stat(full, "c_digit_words") == len(taken)
+    assert stat(full, "python_chunks") == 0
+    # Slang or elongated once _digits has resolved them.
+    given_up = ["d1mn", "gmn4", "maaaasing2"]
     for chunk in given_up:
         assert _claim(chunk) is not None and _python_gives(reference, chunk), chunk
     not_taken = ["64%", "1.5", "Rp50.000", "rupa2-rupa2", "#2019", "1" * 49, "a_1", "2019/"]
