@@ -4477,10 +4477,14 @@ assemble(FastNormalizer *self, Post *post, PyObject *raw, PyObject *cleaned)
         ok = ok && values[i] != NULL;
     }
     if (ok) {
+        /* The template holds the shared 0.0 for every feature, in order; most counts of a
+         * post are 0 and count_float gives that same object for them, so only the others
+         * are set. */
         features = PyDict_Copy(self->feature_template);
         for (int i = 0; features != NULL && i < NFEATURES; i++) {
-            if (PyDict_SetItem(features, PyTuple_GET_ITEM(self->feature_keys, i), values[i]) <
-                0) {
+            if (values[i] != self->floats[0] &&
+                PyDict_SetItem(features, PyTuple_GET_ITEM(self->feature_keys, i), values[i]) <
+                    0) {
                 Py_CLEAR(features);
             }
         }
