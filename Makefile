@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 # The stamp changes with anything that changes the install, the C extension's source included.
-BUILD_INPUTS := pyproject.toml setup.py $(wildcard monitor/text/*.c)
+BUILD_INPUTS := pyproject.toml setup.py $(wildcard monitor/text/*.c monitor/text/cnorm/*.c)
 STAMP  := $(VENV)/.installed-$(shell cat $(BUILD_INPUTS) | sha1sum | cut -c1-12)
 
 .PHONY: run test lint typecheck pytest bench format clean install

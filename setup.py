@@ -5,6 +5,8 @@
 their pure-Python paths.
 """
 
+import glob
+
 from setuptools import Extension, setup
 
 setup(
@@ -18,6 +20,8 @@ setup(
         Extension(
             "monitor.text._cnorm",
             ["monitor/text/_cnorm.c"],
+            # _cnorm.c includes these parts (one translation unit): rebuild when one changes.
+            depends=sorted(glob.glob("monitor/text/cnorm/*.c")),
             optional=True,
             # No FMA contraction: float results must equal Python's operation by operation.
             extra_compile_args=["-O2", "-ffp-contract=off"],
