@@ -22,6 +22,7 @@ from monitor.text.pipeline import Normalizer, token_matches
 from monitor.text.urls import MENTION_TOKEN, url_token
 from tests.text.test_cnorm import benchmark_stream
 from tests.text.test_cnorm_words import (
+    assert_agree_and_claims_match,
     assert_golden_inputs_agree,
     assert_three_agree,
     stat,
@@ -295,11 +296,9 @@ def _shared() -> tuple[Normalizer, Normalizer, Normalizer]:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINK_POSTS, max_size=6))
 def test_posts_of_links_give_the_python_results(texts: list[str]) -> None:
-    assert_three_agree(_shared(), texts)
-    for text in texts:
-        for chunk in clean_text(text).split():
-            if _claim(chunk) is not None:
-                _assert_one_match(chunk)
+    assert_agree_and_claims_match(
+        _shared(), texts, lambda chunk: _claim(chunk) is not None, _assert_one_match
+    )
 
 
 @settings(max_examples=40, deadline=None)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text import features as feat
+from monitor.text.charnorm import clean_text
 from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.langid import marker_words
 from monitor.text.pipeline import Normalizer, _RecordingStemmer
@@ -62,6 +63,21 @@ def assert_golden_inputs_agree(normalizers: tuple[Normalizer, Normalizer, Normal
         want = normalizers[2].normalize(raw)
         for normalizer in normalizers[:2]:
             assert_same(normalizer.normalize(raw), want, raw)
+
+
+def assert_agree_and_claims_match(
+    normalizers: tuple[Normalizer, Normalizer, Normalizer],
+    texts: Sequence[str],
+    claims: Callable[[str], bool],
+    assert_one_match: Callable[[str], None],
+) -> None:
+    """:func:`assert_three_agree`, then every chunk of ``texts`` (as cleaned) that a stage
+    ``claims`` is checked against the tokenizer with ``assert_one_match``."""
+    assert_three_agree(normalizers, texts)
+    for text in texts:
+        for chunk in clean_text(text).split():
+            if claims(chunk):
+                assert_one_match(chunk)
 
 
 def stat(normalizer: Normalizer, name: str) -> int:

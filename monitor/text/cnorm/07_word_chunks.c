@@ -42,6 +42,80 @@
  * ------------------------------------------------------------------------------------- */
 
 #define SAFE_PUNCT ".,!?;:\"()"
+
+/* ASCII character classes and chunk helpers shared by the stages from here on. */
+static int
+ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int
+ascii_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static int
+ascii_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static int
+ascii_letter(char c)
+{
+    return ascii_lower(c) || ascii_upper(c);
+}
+
+static int
+safe_punct(char c)
+{
+    return c != '\0' && strchr(SAFE_PUNCT, c) != NULL;
+}
+
+/* Whether s[from:n] is all SAFE_PUNCT. */
+static int
+only_safe_punct(const char *s, size_t from, size_t n)
+{
+    for (size_t i = from; i < n; i++) {
+        if (!safe_punct(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* s[0:n] lowercased (ASCII) into dst. */
+static void
+ascii_lowercase(char *dst, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = (char)(ascii_upper(s[i]) ? s[i] + ('a' - 'A') : s[i]);
+    }
+}
+
+/* The capitals, '!' and '?' of surface_counts(s[0:n]), added to fields (for a chunk whose
+ * letters were counted with its word). */
+static void
+add_surface_marks(const char *s, size_t n, uint32_t *fields)
+{
+    for (size_t i = 0; i < n; i++) {
+        fields[F_UPPER] += ascii_upper(s[i]);
+        fields[F_EXCLAMATION] += s[i] == '!';
+        fields[F_QUESTION] += s[i] == '?';
+    }
+}
+
+/* surface_counts of the ASCII chunk s[0:n], added to fields. */
+static void
+add_surface_counts(const char *s, size_t n, uint32_t *fields)
+{
+    add_surface_marks(s, n, fields);
+    for (size_t i = 0; i < n; i++) {
+        fields[F_LETTERS] += ascii_letter(s[i]);
+    }
+}
 /* Longest chunk taken (pipeline.MAX_PIECE is 256: such a chunk is one piece). */
 #define WORD_CHUNK_MAX 48
 
@@ -55,23 +129,21 @@ analyse_word_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     if (n > WORD_CHUNK_MAX) {
         return 0;
     }
-    while (a < n && s[a] != '\0' && strchr(SAFE_PUNCT, s[a]) != NULL) {
+    while (a < n && safe_punct(s[a])) {
         a++;
     }
     b = a;
-    while (b < n && ((s[b] >= 'a' && s[b] <= 'z') || (s[b] >= 'A' && s[b] <= 'Z'))) {
+    while (b < n && ascii_letter(s[b])) {
         b++;
     }
     if (b == a) {
         return 0; /* no letters */
     }
-    for (size_t i = b; i < n; i++) {
-        if (s[i] == '\0' || strchr(SAFE_PUNCT, s[i]) == NULL) {
-            return 0;
-        }
+    if (!only_safe_punct(s, b, n)) {
+        return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        upper += s[i] >= 'A' && s[i] <= 'Z';
+        upper += ascii_upper(s[i]);
         bang += s[i] == '!';
         question += s[i] == '?';
     }
@@ -80,10 +152,7 @@ analyse_word_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     if (!punct && upper == 0) {
         return 0; /* [a-z]+: stage 2 */
     }
-    for (size_t i = 0; i < wn; i++) {
-        char c = s[a + i];
-        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    ascii_lowercase(lower, s + a, wn);
     lower[wn] = '\0';
     if (punct && (strcmp(lower, "www") == 0 || strcmp(lower, "url") == 0 ||
                   strcmp(lower, "emoji") == 0 || strcmp(lower, "laugh") == 0)) {

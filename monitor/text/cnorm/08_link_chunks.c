@@ -56,10 +56,7 @@ link_domain(const char *s, size_t n, char *dom)
 {
     static const char *const noise[] = {"www.", "m.", "mobile.", "amp.", "web."};
     char low[LINK_CHUNK_MAX];
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    ascii_lowercase(low, s, n);
     const char *r = low;
     size_t rn = n;
     for (size_t i = 0; i + 3 <= rn; i++) { /* rest[rest.find("://") + 3:] */
@@ -141,10 +138,8 @@ analyse_link_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         if (i == 1) {
             return 0;
         }
-        for (; i < n; i++) {
-            if (s[i] == '\0' || strchr(SAFE_PUNCT, s[i]) == NULL) {
-                return 0;
-            }
+        if (!only_safe_punct(s, i, n)) {
+            return 0;
         }
         field = F_MENTION;
         text = PyUnicode_FromStringAndSize("@mention", 8);
@@ -188,13 +183,7 @@ analyse_link_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     }
     memset(out->fields, 0, sizeof(out->fields));
     out->fields[field] = 1;
-    for (size_t i = 0; i < n; i++) { /* surface_counts(chunk) */
-        char c = s[i];
-        out->fields[F_UPPER] += c >= 'A' && c <= 'Z';
-        out->fields[F_LETTERS] += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-        out->fields[F_EXCLAMATION] += c == '!';
-        out->fields[F_QUESTION] += c == '?';
-    }
+    add_surface_counts(s, n, out->fields);
     out->hash = 0;
     out->key_off = 0;
     out->key_len = 0;

@@ -61,18 +61,6 @@
 /* Most prefixes (suffixes) accepted from the Normalizer. */
 #define SEGMENT_AFFIX_MAX 32
 
-static int
-is_ascii_upper(char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-
-static int
-is_ascii_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
 static void
 byteset_free(ByteSet *set)
 {
@@ -263,11 +251,11 @@ camel_part(const char *x, size_t m, size_t i, int *whole)
 {
     size_t j = i;
     *whole = 0;
-    if (is_ascii_upper(x[i])) {
-        while (j < m && is_ascii_upper(x[j])) {
+    if (ascii_upper(x[i])) {
+        while (j < m && ascii_upper(x[j])) {
             j++;
         }
-        if (j < m && is_ascii_lower(x[j])) { /* (?![a-z]) fails: back off one capital */
+        if (j < m && ascii_lower(x[j])) { /* (?![a-z]) fails: back off one capital */
             if (j - i >= 2) {
                 return j - 1;
             }
@@ -277,7 +265,7 @@ camel_part(const char *x, size_t m, size_t i, int *whole)
             return j;
         }
     }
-    while (j < m && is_ascii_lower(x[j])) {
+    while (j < m && ascii_lower(x[j])) {
         j++;
     }
     return j;
@@ -327,7 +315,7 @@ hashtag_add_words(FastNormalizer *self, HashtagAcc *acc, const char *x, size_t m
     char low[HASHTAG_CHUNK_MAX];
     size_t ends[HASHTAG_CHUNK_MAX];
     for (size_t i = 0; i < m; i++) {
-        low[i] = (char)(is_ascii_upper(x[i]) ? x[i] + ('a' - 'A') : x[i]);
+        low[i] = (char)(ascii_upper(x[i]) ? x[i] + ('a' - 'A') : x[i]);
     }
     size_t i = 0;
     while (i < m) {
@@ -400,7 +388,7 @@ analyse_hashtag_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         return 0;
     }
     size_t m = 1, digits = 0;
-    while (m < n && (is_ascii_lower(s[m]) || is_ascii_upper(s[m]) ||
+    while (m < n && (ascii_lower(s[m]) || ascii_upper(s[m]) ||
                      (s[m] >= '0' && s[m] <= '9') || s[m] == '_')) {
         digits += s[m] >= '0' && s[m] <= '9';
         m++;
@@ -408,10 +396,8 @@ analyse_hashtag_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     if (m == 1) {
         return 0;
     }
-    for (size_t i = m; i < n; i++) {
-        if (s[i] == '\0' || strchr(SAFE_PUNCT, s[i]) == NULL) {
-            return 0;
-        }
+    if (!only_safe_punct(s, m, n)) {
+        return 0;
     }
     if (digits > 0) {
         self->stats[S_PY_HASHTAGS]++;
@@ -430,12 +416,7 @@ analyse_hashtag_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         goto done;
     }
     acc.fields[F_HASHTAG] += 1;
-    for (size_t i = 0; i < n; i++) { /* surface_counts(chunk) */
-        acc.fields[F_UPPER] += is_ascii_upper(s[i]);
-        acc.fields[F_LETTERS] += is_ascii_upper(s[i]) || is_ascii_lower(s[i]);
-        acc.fields[F_EXCLAMATION] += s[i] == '!';
-        acc.fields[F_QUESTION] += s[i] == '?';
-    }
+    add_surface_counts(s, n, acc.fields);
     if (hashtag_entry(self, &acc, out) < 0) {
         status = -1;
         goto done;

@@ -67,49 +67,6 @@
 /* Longest chunk taken (pipeline.MAX_PIECE is 256: such a chunk is one piece). */
 #define MISC_CHUNK_MAX 48
 
-static int
-ascii_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int
-ascii_letter(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-safe_punct(char c)
-{
-    return c != '\0' && strchr(SAFE_PUNCT, c) != NULL;
-}
-
-/* Whether s[from:n] is all SAFE_PUNCT. */
-static int
-only_safe_punct(const char *s, size_t from, size_t n)
-{
-    for (size_t i = from; i < n; i++) {
-        if (!safe_punct(s[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* surface_counts of the ASCII chunk s[0:n], added to fields. */
-static void
-add_surface_counts(const char *s, size_t n, uint32_t *fields)
-{
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        fields[F_UPPER] += c >= 'A' && c <= 'Z';
-        fields[F_LETTERS] += ascii_letter(c);
-        fields[F_EXCLAMATION] += c == '!';
-        fields[F_QUESTION] += c == '?';
-    }
-}
-
 /* The length of the number alternative's match at s[0:n] (see the section comment), 0 when
  * it does not match there. */
 static size_t
@@ -181,10 +138,7 @@ analyse_number_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         return 0;
     }
     char lower[MISC_CHUNK_MAX];
-    for (size_t i = 0; i < len; i++) {
-        char c = s[a + i];
-        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    ascii_lowercase(lower, s + a, len);
     uint32_t fields[NFIELDS] = {0};
     fields[F_NUMBER] = 1;
     add_surface_counts(s, n, fields);
@@ -230,10 +184,7 @@ analyse_hyphen_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         return 0;
     }
     char lower[MISC_CHUNK_MAX];
-    for (size_t i = 0; i < wn; i++) {
-        char c = s[a + i];
-        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    ascii_lowercase(lower, s + a, wn);
     PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
     if (word == NULL) {
         return -1;
@@ -244,11 +195,7 @@ analyse_hyphen_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         return handled;
     }
     /* analyse_general_word counted the letters, all the chunk's letters. */
-    for (size_t i = 0; i < n; i++) {
-        out->fields[F_UPPER] += s[i] >= 'A' && s[i] <= 'Z';
-        out->fields[F_EXCLAMATION] += s[i] == '!';
-        out->fields[F_QUESTION] += s[i] == '?';
-    }
+    add_surface_marks(s, n, out->fields);
     self->stats[S_C_HYPHEN_WORDS]++;
     return 1;
 }

@@ -52,12 +52,6 @@ static const char *const REDUP_SUFFIXES[NREDUP_SUFFIXES] = {
 };
 
 
-static int
-ascii_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-
 /* What Normalizer._word puts in its _Acc for one word: the tokens before stabilisation
  * (new references), the packed fields and the spread code appended (NULL: none). */
 typedef struct {
@@ -445,7 +439,7 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     if (n > DIGIT_CHUNK_MAX) {
         return 0;
     }
-    while (a < n && s[a] != '\0' && strchr(SAFE_PUNCT, s[a]) != NULL) {
+    while (a < n && safe_punct(s[a])) {
         a++;
     }
     for (b = a; b < n; b++) {
@@ -453,23 +447,18 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         if (ascii_digit(c)) {
             digits++;
         }
-        else if (!ascii_lower(c) && !(c >= 'A' && c <= 'Z')) {
+        else if (!ascii_letter(c)) {
             break;
         }
     }
     if (digits == 0) {
         return 0;
     }
-    for (size_t i = b; i < n; i++) {
-        if (s[i] == '\0' || strchr(SAFE_PUNCT, s[i]) == NULL) {
-            return 0;
-        }
+    if (!only_safe_punct(s, b, n)) {
+        return 0;
     }
     size_t wn = b - a;
-    for (size_t i = 0; i < wn; i++) {
-        char c = s[a + i];
-        lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    }
+    ascii_lowercase(lower, s + a, wn);
     PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
     if (word == NULL) {
         return -1;
@@ -479,11 +468,7 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         if (handled != 0) {
             Py_DECREF(word);
             if (handled > 0) {
-                for (size_t i = 0; i < n; i++) { /* the letters are counted already */
-                    out->fields[F_UPPER] += s[i] >= 'A' && s[i] <= 'Z';
-                    out->fields[F_EXCLAMATION] += s[i] == '!';
-                    out->fields[F_QUESTION] += s[i] == '?';
-                }
+                add_surface_marks(s, n, out->fields); /* letters counted already */
                 self->stats[S_C_DIGIT_WORDS]++;
             }
             return handled;
@@ -507,13 +492,7 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
         return status;
     }
     memcpy(out->fields, acc.fields, sizeof(out->fields));
-    for (size_t i = 0; i < n; i++) { /* surface_counts(chunk) */
-        char c = s[i];
-        out->fields[F_UPPER] += c >= 'A' && c <= 'Z';
-        out->fields[F_LETTERS] += (c >= 'A' && c <= 'Z') || ascii_lower(c);
-        out->fields[F_EXCLAMATION] += c == '!';
-        out->fields[F_QUESTION] += c == '?';
-    }
+    add_surface_counts(s, n, out->fields);
     /* _Acc.result, twice (word, chunk): a code of dots only, or none, is "" (stored ".") */
     int dots = 1;
     if (acc.code != NULL) {
