@@ -86,9 +86,14 @@
  * the old one is copied into the young one; when the young one holds memo_size // 2 entries
  * it becomes the old one and the previous old one is dropped), keyed by the chunk's UTF-8
  * bytes. Chunks longer than max_memo_chunk characters are not memoised (as in Python); each
- * distinct one is analysed once per normalize_many call. An entry holds the chunk's token
- * text (str), its tokens (tuple, text.split()), its spread codes (str, "." for none) and the
- * 19 fields of the packed int (PACKED_FIELDS, FIELD_BITS = 32), unpacked.
+ * distinct one is analysed once per normalize_many call (so is a chunk whose key exceeds
+ * MAX_MEMO_KEY bytes or whose fields do not fit an entry; neither happens at the default
+ * max_memo_chunk). An entry, one 64-byte cache line, holds the chunk's token text (str), its
+ * tokens (tuple, text.split()), its spread codes (str, "." for none), the 19 fields of the
+ * packed int (PACKED_FIELDS) unpacked and narrowed (16-bit votes, 8-bit counts) and a key of
+ * up to INLINE_KEY bytes (longer keys live in an arena). Lookups on a warm pass are mostly
+ * cache misses, so an ASCII post's chunks are split and hashed first and their slots,
+ * entries and objects prefetched level by level (collect_ascii_chunks).
  *
  * Layout: this file holds the shared constants and enums; the code is in monitor/text/cnorm/,
  * one part per section (the memo, the object, each stage, the per-post path, construction),

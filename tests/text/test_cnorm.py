@@ -34,6 +34,7 @@ from monitor.text import FEATURE_NAMES
 from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import (
     C_NORMALIZER_AVAILABLE,
+    MAX_MEMO_CHUNK,
     MAX_TEXT_CHARS,
     Normalizer,
     _RecordingStemmer,
@@ -149,6 +150,31 @@ def test_the_golden_inputs_give_the_python_results() -> None:
     # One post at a time, and again once every chunk is memoised.
     for raw in texts:
         assert_same(compiled.normalize(raw), reference.normalize(raw), raw)
+
+
+@needs_extension
+def test_every_memoisable_chunk_is_memoised_once_whatever_its_key_length() -> None:
+    # Keys of up to 13 bytes live in the entry, longer ones in the arena; votes of long
+    # hashtags need more than 8 bits. Each chunk here is analysed once, then only found.
+    chunks = [
+        *("a" * n for n in range(1, MAX_MEMO_CHUNK + 1)),
+        *("kata" * n for n in range(1, 13)),
+        "#" + "tolak" * 9,  # 9 words: votes beyond 255
+        "🇮🇩" * 6,  # 12 characters, 48 bytes of UTF-8
+        "é" * MAX_MEMO_CHUNK,  # 96 bytes
+        "😱" * MAX_MEMO_CHUNK,  # 192 bytes
+        "https://example.org/" + "x" * (MAX_MEMO_CHUNK - 20),
+    ]
+    compiled, reference = Normalizer(), Normalizer(compiled=False)
+    assert compiled._fast is not None
+    text = " ".join(chunks)
+    assert_batches_agree(compiled, reference, [text, text[::-1], text])
+    memoised = compiled._fast.memo_len()
+    assert memoised >= len(set(chunks))
+    before = compiled._fast.stats()
+    assert_batches_agree(compiled, reference, [text, " ".join(reversed(chunks))])
+    assert compiled._fast.memo_len() == memoised
+    assert compiled._fast.stats() == before  # no chunk analysed again
 
 
 @needs_extension

@@ -5,22 +5,48 @@
  * The memo
  * ------------------------------------------------------------------------------------- */
 
+/* One chunk's contribution, as the analysers produce it (new references when owned). */
 typedef struct {
-    uint64_t hash;
-    size_t key_off;   /* into the generation's key arena */
-    uint32_t key_len; /* bytes */
     uint32_t fields[NFIELDS];
     PyObject *text;   /* exact str, "" when the chunk has no tokens */
     PyObject *tokens; /* tuple of str: text.split() */
     PyObject *spread; /* exact str: the spread codes, "." when none */
 } Entry;
 
+/* Keys of up to INLINE_KEY bytes live in the memo entry itself, longer ones in the
+ * generation's key arena: 94% of the chunks of a social-media stream are that short, and a
+ * hit then reads one cache line. */
+#define INLINE_KEY 13
+/* A memoised field is narrow: a language vote sum (at most 2 * VOTE_SCALE per word) fits 16
+ * bits and every other count of a chunk of at most max_memo_chunk characters fits 8; a chunk
+ * with a larger field is simply not memoised. */
+#define MEMO_VOTE_MAX UINT16_MAX
+#define MEMO_COUNT_MAX UINT8_MAX
+#define NCOUNTS (NFIELDS - NLANGS) /* the fields after the NLANGS votes */
+_Static_assert(F_ID == 0 && F_SU == NLANGS - 1, "the votes are the first NLANGS fields");
+
+/* A memoised chunk: exactly one 64-byte cache line on 64-bit builds (the hot path of a
+ * warm pass is one slot read, one entry read and the entry's objects). */
 typedef struct {
-    Entry *entries;
+    PyObject *text;
+    PyObject *tokens;
+    PyObject *spread;
+    uint16_t votes[NLANGS];  /* fields F_ID .. F_SU */
+    uint16_t hash_tag;       /* bits 32..47 of the hash: most mismatches stop here */
+    uint8_t counts[NCOUNTS]; /* the other fields, in order */
+    uint8_t key_len;         /* bytes */
+    char key[INLINE_KEY];    /* the key, or (key_len > INLINE_KEY) its uint32 arena offset */
+} MemoEntry;
+
+/* Longest key a MemoEntry records (its key_len is one byte). */
+#define MAX_MEMO_KEY 255
+
+typedef struct {
+    MemoEntry *entries;
     size_t count, cap;
     uint32_t *slots; /* 0: free, else index + 1 into entries (linear probing) */
     size_t nslots;   /* a power of two, or 0 before the first insert */
-    char *keys;
+    char *keys;      /* arena of the keys longer than INLINE_KEY */
     size_t keys_len, keys_cap;
 } Generation;
 
@@ -38,24 +64,49 @@ hash_bytes(const char *s, size_t n)
     return h;
 }
 
-static Entry *
+static inline const char *
+memo_key(const Generation *gen, const MemoEntry *e)
+{
+    if (e->key_len <= INLINE_KEY) {
+        return e->key;
+    }
+    uint32_t offset;
+    memcpy(&offset, e->key, sizeof(offset));
+    return gen->keys + offset;
+}
+
+static inline uint16_t
+hash_tag(uint64_t hash)
+{
+    return (uint16_t)(hash >> 32);
+}
+
+static MemoEntry *
 gen_find(const Generation *gen, uint64_t hash, const char *key, size_t len)
 {
     if (gen->count == 0) {
         return NULL;
     }
     size_t mask = gen->nslots - 1;
+    uint16_t tag = hash_tag(hash);
     for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
         uint32_t slot = gen->slots[i];
         if (slot == 0) {
             return NULL;
         }
-        Entry *e = &gen->entries[slot - 1];
-        if (e->hash == hash && e->key_len == len &&
-            memcmp(gen->keys + e->key_off, key, len) == 0) {
+        MemoEntry *e = &gen->entries[slot - 1];
+        if (e->hash_tag == tag && e->key_len == len && memcmp(memo_key(gen, e), key, len) == 0) {
             return e;
         }
     }
+}
+
+static void
+memo_entry_release(MemoEntry *e)
+{
+    Py_CLEAR(e->text);
+    Py_CLEAR(e->tokens);
+    Py_CLEAR(e->spread);
 }
 
 static void
@@ -79,7 +130,7 @@ gen_clear(Generation *gen)
         memset(gen->slots, 0, gen->nslots * sizeof(uint32_t));
     }
     for (size_t i = 0; i < count; i++) {
-        entry_release(&gen->entries[i]);
+        memo_entry_release(&gen->entries[i]);
     }
 }
 
@@ -93,6 +144,8 @@ gen_free(Generation *gen)
     memset(gen, 0, sizeof(*gen));
 }
 
+/* Rebuild the slots; every entry's full hash is recomputed from its key (entries keep only
+ * the upper half, and a rehash happens a few times per generation at most). */
 static int
 gen_rehash(Generation *gen, size_t nslots)
 {
@@ -103,7 +156,8 @@ gen_rehash(Generation *gen, size_t nslots)
     }
     size_t mask = nslots - 1;
     for (size_t k = 0; k < gen->count; k++) {
-        size_t i = (size_t)gen->entries[k].hash & mask;
+        const MemoEntry *e = &gen->entries[k];
+        size_t i = (size_t)hash_bytes(memo_key(gen, e), e->key_len) & mask;
         while (slots[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -121,7 +175,7 @@ gen_reserve(Generation *gen, size_t len)
 {
     if (gen->count + 1 > gen->cap) {
         size_t cap = gen->cap ? gen->cap * 2 : 64;
-        Entry *entries = PyMem_Realloc(gen->entries, cap * sizeof(Entry));
+        MemoEntry *entries = PyMem_Realloc(gen->entries, cap * sizeof(MemoEntry));
         if (entries == NULL) {
             PyErr_NoMemory();
             return -1;
@@ -134,7 +188,7 @@ gen_reserve(Generation *gen, size_t len)
             return -1;
         }
     }
-    if (gen->keys_len + len > gen->keys_cap) {
+    if (len > INLINE_KEY && gen->keys_len + len > gen->keys_cap) {
         size_t cap = gen->keys_cap ? gen->keys_cap : 1024;
         while (cap < gen->keys_len + len) {
             cap *= 2;
@@ -170,20 +224,44 @@ typedef struct {
     size_t arena_len, arena_cap;
 } ByteSet;
 
-/* Store a copy of `value` (its references are new ones) for `key` in the young generation;
- * retire it when full. Returns the stored entry, valid until the memo changes again. */
-static Entry *
-memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *value)
+/* The fields of `value` in an entry's narrow form (`votes`, `counts`); 0 when one does not
+ * fit (then the chunk is not memoised). */
+static int
+narrow_fields(const Entry *value, uint16_t *votes, uint8_t *counts)
+{
+    for (int i = 0; i < NLANGS; i++) {
+        if (value->fields[i] > MEMO_VOTE_MAX) {
+            return 0;
+        }
+        votes[i] = (uint16_t)value->fields[i];
+    }
+    for (int i = 0; i < NCOUNTS; i++) {
+        if (value->fields[NLANGS + i] > MEMO_COUNT_MAX) {
+            return 0;
+        }
+        counts[i] = (uint8_t)value->fields[NLANGS + i];
+    }
+    return 1;
+}
+
+/* Store `fields` and new references to the objects for `key` (len <= MAX_MEMO_KEY) in the
+ * young generation, replacing an entry for the same key; retire the generation when full.
+ * Returns the stored entry, valid until the memo changes again (a retired generation keeps
+ * its entry array), or NULL with an exception set (out of memory). */
+static MemoEntry *
+memo_store(Memo *memo, uint64_t hash, const char *key, size_t len, const uint16_t *votes,
+           const uint8_t *counts, PyObject *text, PyObject *tokens, PyObject *spread)
 {
     Generation *young = &memo->young;
-    Entry *e = gen_find(young, hash, key, len);
+    MemoEntry *e = gen_find(young, hash, key, len);
     if (e != NULL) { /* only after a reentrant call stored the same chunk */
-        Entry previous = *e;
-        memcpy(e->fields, value->fields, sizeof(e->fields));
-        e->text = Py_NewRef(value->text);
-        e->tokens = Py_NewRef(value->tokens);
-        e->spread = Py_NewRef(value->spread);
-        entry_release(&previous);
+        MemoEntry previous = *e;
+        memcpy(e->votes, votes, sizeof(e->votes));
+        memcpy(e->counts, counts, sizeof(e->counts));
+        e->text = Py_NewRef(text);
+        e->tokens = Py_NewRef(tokens);
+        e->spread = Py_NewRef(spread);
+        memo_entry_release(&previous);
         return e;
     }
     if (gen_reserve(young, len) < 0) {
@@ -191,15 +269,22 @@ memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *va
     }
     size_t index = young->count;
     e = &young->entries[index];
-    e->hash = hash;
-    e->key_off = young->keys_len;
-    e->key_len = (uint32_t)len;
-    memcpy(young->keys + young->keys_len, key, len);
-    young->keys_len += len;
-    memcpy(e->fields, value->fields, sizeof(e->fields));
-    e->text = Py_NewRef(value->text);
-    e->tokens = Py_NewRef(value->tokens);
-    e->spread = Py_NewRef(value->spread);
+    e->hash_tag = hash_tag(hash);
+    e->key_len = (uint8_t)len;
+    if (len <= INLINE_KEY) {
+        memcpy(e->key, key, len);
+    }
+    else {
+        uint32_t offset = (uint32_t)young->keys_len;
+        memcpy(e->key, &offset, sizeof(offset));
+        memcpy(young->keys + young->keys_len, key, len);
+        young->keys_len += len;
+    }
+    memcpy(e->votes, votes, sizeof(e->votes));
+    memcpy(e->counts, counts, sizeof(e->counts));
+    e->text = Py_NewRef(text);
+    e->tokens = Py_NewRef(tokens);
+    e->spread = Py_NewRef(spread);
     size_t mask = young->nslots - 1;
     size_t i = (size_t)hash & mask;
     while (young->slots[i] != 0) {
@@ -208,8 +293,7 @@ memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *va
     young->slots[i] = (uint32_t)(index + 1);
     young->count++;
     if (young->count >= memo->half) {
-        /* The young generation becomes the old one; the previous old one is dropped. The
-         * entry arrays move with their Generation structs, so `e` stays valid. */
+        /* The young generation becomes the old one; the previous old one is dropped. */
         Generation dropped = memo->old;
         memo->old = memo->young;
         memo->young = dropped;
@@ -218,12 +302,27 @@ memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *va
     return e;
 }
 
+/* Memoise an analysed chunk's `value` (references are the memo's own), unless a field is too
+ * large for an entry. Returns 0, or -1 with an exception set. */
+static int
+memo_put(Memo *memo, uint64_t hash, const char *key, size_t len, const Entry *value)
+{
+    uint16_t votes[NLANGS];
+    uint8_t counts[NCOUNTS];
+    if (!narrow_fields(value, votes, counts)) {
+        return 0;
+    }
+    MemoEntry *e = memo_store(memo, hash, key, len, votes, counts, value->text, value->tokens,
+                              value->spread);
+    return e == NULL ? -1 : 0;
+}
+
 /* The entry for `key`, or NULL (with no exception set) when absent; NULL with an exception
- * when promoting an old entry failed. */
-static Entry *
+ * when promoting an old entry failed. The entry stays valid until the memo changes. */
+static const MemoEntry *
 memo_get(Memo *memo, uint64_t hash, const char *key, size_t len, int *failed)
 {
-    Entry *e = gen_find(&memo->young, hash, key, len);
+    const MemoEntry *e = gen_find(&memo->young, hash, key, len);
     if (e != NULL) {
         return e;
     }
@@ -231,13 +330,14 @@ memo_get(Memo *memo, uint64_t hash, const char *key, size_t len, int *failed)
     if (e == NULL) {
         return NULL;
     }
-    /* Copy out first: memo_put may grow or drop the old generation. */
-    Entry value = *e;
+    /* Copy out first: memo_store may grow or drop the old generation. */
+    MemoEntry value = *e;
     Py_INCREF(value.text);
     Py_INCREF(value.tokens);
     Py_INCREF(value.spread);
-    e = memo_put(memo, hash, key, len, &value);
-    entry_release(&value);
+    e = memo_store(memo, hash, key, len, value.votes, value.counts, value.text, value.tokens,
+                   value.spread);
+    memo_entry_release(&value);
     if (e == NULL) {
         *failed = 1;
     }

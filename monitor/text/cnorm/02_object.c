@@ -109,6 +109,13 @@ typedef struct {
     PyObject *spread; /* NULL when "." */
 } Part;
 
+/* One chunk of an ASCII post: cleaned[start:end], and its key's hash when it is memoised. */
+typedef struct {
+    Py_ssize_t start, end;
+    uint64_t hash;
+    int memoised;
+} ChunkSpan;
+
 typedef struct {
     Part *parts;
     size_t nparts, cap;
@@ -118,6 +125,8 @@ typedef struct {
     Py_ssize_t text_len; /* of the non-empty texts, without separators */
     Py_UCS4 maxchar;
     char *keybuf;        /* UTF-8 of a non-ASCII chunk, 4 * max_memo_chunk bytes */
+    ChunkSpan *spans;    /* the chunks of an ASCII post (collect_ascii_chunks) */
+    size_t spans_cap;
     PyObject *long_done; /* dict: chunk too long for the memo -> its Contribution */
 } Post;
 
@@ -143,12 +152,15 @@ post_free(Post *post)
     post_reset(post);
     PyMem_Free(post->parts);
     PyMem_Free(post->keybuf);
+    PyMem_Free(post->spans);
     Py_CLEAR(post->long_done);
 }
 
-/* Add one chunk's entry to the post (no call into Python). */
+/* Add one chunk's objects to the post (no call into Python); its fields are added by the
+ * caller. */
 static int
-post_add(FastNormalizer *self, Post *post, const Entry *e)
+post_add_objects(FastNormalizer *self, Post *post, PyObject *text, PyObject *tokens,
+                 PyObject *spread)
 {
     if (post->nparts == post->cap) {
         size_t cap = post->cap ? post->cap * 2 : 64;
@@ -160,32 +172,52 @@ post_add(FastNormalizer *self, Post *post, const Entry *e)
         post->parts = parts;
         post->cap = cap;
     }
-    for (int i = 0; i < NFIELDS; i++) {
-        post->sums[i] += e->fields[i];
-    }
     Part *part = &post->parts[post->nparts++];
     part->text = NULL;
     part->tokens = NULL;
     part->spread = NULL;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(e->text);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
     if (len > 0) {
-        part->text = Py_NewRef(e->text);
+        part->text = Py_NewRef(text);
         post->ntexts++;
         post->text_len += len;
-        Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(e->text);
+        Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(text);
         if (maxchar > post->maxchar) {
             post->maxchar = maxchar;
         }
     }
-    Py_ssize_t ntokens = PyTuple_GET_SIZE(e->tokens);
+    Py_ssize_t ntokens = PyTuple_GET_SIZE(tokens);
     if (ntokens > 0) {
-        part->tokens = Py_NewRef(e->tokens);
+        part->tokens = Py_NewRef(tokens);
         post->ntokens += ntokens;
     }
-    if (e->spread != self->dot) {
-        part->spread = Py_NewRef(e->spread);
+    if (spread != self->dot) {
+        part->spread = Py_NewRef(spread);
     }
     return 0;
+}
+
+/* Add an analysed chunk to the post. */
+static int
+post_add(FastNormalizer *self, Post *post, const Entry *e)
+{
+    for (int i = 0; i < NFIELDS; i++) {
+        post->sums[i] += e->fields[i];
+    }
+    return post_add_objects(self, post, e->text, e->tokens, e->spread);
+}
+
+/* Add a memoised chunk to the post. */
+static int
+post_add_memo(FastNormalizer *self, Post *post, const MemoEntry *e)
+{
+    for (int i = 0; i < NLANGS; i++) {
+        post->sums[i] += e->votes[i];
+    }
+    for (int i = 0; i < NCOUNTS; i++) {
+        post->sums[NLANGS + i] += e->counts[i];
+    }
+    return post_add_objects(self, post, e->text, e->tokens, e->spread);
 }
 
 static int
@@ -246,9 +278,6 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
     if (tokens == NULL) {
         return -1;
     }
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = Py_NewRef(text);
     out->tokens = tokens;
     out->spread = Py_NewRef(PyUnicode_GET_LENGTH(spread) == 0 ? self->dot : spread);

@@ -12,7 +12,9 @@
  *   3. the bounded memo, only once Stemmer._memo_used (set when cache.add refused a word);
  *   4. Stemmer._compute (computed += 1; an [a-z]+ word goes to FastStemmer.stem_word, which
  *      without a '-' is its CStemmer's stem_word when that answers -- for every word of at
- *      most _cstem.MAX_WORD_LENGTH letters), then cache.add: refused (and the memo used
+ *      most _cstem.MAX_WORD_LENGTH letters; a word a-b of two [a-z]+ parts goes to
+ *      FastStemmer.stem and Sastrawi's plural rule, see plural_stem), then cache.add:
+ *      refused (and the memo used
  *      from then on) when cache._new_words >= cache.max_new_words, else entries[word] =
  *      stem and _new_words += 1 (the word is not in entries: step 1 missed).
  * stem_in_c answers steps 1, 2 and 4 itself when the normalizer was given the stemmer (the
@@ -25,7 +27,7 @@
  * stem() from the analyse() callback, save(), the tests) sees no difference. It gives up
  * (the stem() callback answers, memo and Python stemmer included) on anything else: _entries
  * not set yet (the first stem loads the cache file in Python), a non-str entry, a word that
- * is not [a-z]+, the memo in use, a full cache, a word the CStemmer refuses, an attribute
+ * is neither [a-z]+ nor a-b (plural_stem tells which a-b words it leaves), the memo in use, a full cache, a word the CStemmer refuses, an attribute
  * missing or of another type than expected. Every test comes before the first change, so
  * giving up never leaves a stem half done. Nothing in it runs Python code or lets the GIL
  * go, so each stem is atomic for other threads.
@@ -135,11 +137,126 @@ resolve_stems(FastNormalizer *self)
     return resolve_learning(self);
 }
 
+/* The position of the one '-' of a word a-b (a and b non-empty [a-z]+), else -1. */
+static Py_ssize_t
+hyphen_pair_dash(const char *s, size_t n)
+{
+    Py_ssize_t dash = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-') {
+            if (dash >= 0 || i == 0 || i + 1 == n) {
+                return -1;
+            }
+            dash = (Py_ssize_t)i;
+        }
+        else if (s[i] < 'a' || s[i] > 'z') {
+            return -1;
+        }
+    }
+    return dash;
+}
+
+/* The CStemmer's stem_word(s[:n]): a new reference to a str, NULL without an exception when
+ * it answers None (too long: FastStemmer would then stem in Python), NULL with one on error. */
+static PyObject *
+singular_stem(PyObject *stem_word, const char *s, size_t n)
+{
+    PyObject *word = PyUnicode_FromStringAndSize(s, (Py_ssize_t)n);
+    if (word == NULL) {
+        return NULL;
+    }
+    PyObject *stem = PyObject_CallOneArg(stem_word, word);
+    Py_DECREF(word);
+    if (stem != NULL && !PyUnicode_CheckExact(stem)) {
+        Py_CLEAR(stem); /* None */
+    }
+    return stem;
+}
+
+/* FastStemmer.stem(word) for a word a-b (one '-' at `dash`, [a-z]+ on each side), as
+ * Stemmer._compute asks it: the text normalisation leaves such a word as it is, and
+ * stem_word takes Sastrawi's plural rule (_stem_plural_word). With a single '-' the rule
+ * splits at it; b a particle (-nya, -lah, ...) makes the word no plural (_is_plural), and then
+ * it is stemmed in Python, as is a part the CStemmer refuses. The stem of a is kept when the
+ * stem of b (or of "me" + b, when b is no dictionary word and its own stem) is the same, else
+ * the word itself. A new reference, NULL without an exception when Python must answer, NULL
+ * with one on error. */
+static PyObject *
+plural_stem(FastNormalizer *self, PyObject *stem_word, PyObject *word, const char *s,
+            size_t n, size_t dash)
+{
+    static const char *const particles[] = {"ku", "mu", "nya", "lah", "kah", "tah", "pun"};
+    const char *b = s + dash + 1;
+    size_t nb = n - dash - 1;
+    for (size_t i = 0; i < sizeof(particles) / sizeof(particles[0]); i++) {
+        if (strlen(particles[i]) == nb && memcmp(particles[i], b, nb) == 0) {
+            return NULL;
+        }
+    }
+    PyObject *root1 = singular_stem(stem_word, s, dash);
+    if (root1 == NULL) {
+        return NULL;
+    }
+    PyObject *root2 = singular_stem(stem_word, b, nb);
+    if (root2 == NULL) {
+        Py_DECREF(root1);
+        return NULL;
+    }
+    Py_ssize_t n2;
+    const char *r2 = PyUnicode_AsUTF8AndSize(root2, &n2);
+    if (r2 == NULL) {
+        goto error;
+    }
+    if ((size_t)n2 == nb && memcmp(r2, b, nb) == 0) { /* b is its own stem */
+        PyObject *bword = PyUnicode_FromStringAndSize(b, (Py_ssize_t)nb);
+        int known = bword == NULL ? -1 : PySet_Contains(self->st_dictionary, bword);
+        PyObject *me = NULL;
+        if (known == 0) {
+            /* Sastrawi stems b again with the prefix "me" (its "menanti-nanti" case). */
+            PyObject *prefix = PyUnicode_FromStringAndSize("me", 2);
+            me = prefix == NULL ? NULL : PyUnicode_Concat(prefix, bword);
+            Py_XDECREF(prefix);
+            known = me == NULL ? -1 : 0;
+        }
+        Py_XDECREF(bword);
+        if (known < 0) {
+            goto error;
+        }
+        if (me != NULL) {
+            PyObject *stem = PyObject_CallOneArg(stem_word, me);
+            Py_DECREF(me);
+            if (stem != NULL && !PyUnicode_CheckExact(stem)) {
+                Py_CLEAR(stem); /* None: too long for the CStemmer */
+            }
+            Py_SETREF(root2, stem);
+            if (root2 == NULL) {
+                Py_DECREF(root1);
+                return NULL;
+            }
+        }
+    }
+    int same = PyUnicode_Compare(root1, root2);
+    if (same == -1 && PyErr_Occurred()) {
+        goto error;
+    }
+    Py_DECREF(root2);
+    if (same == 0) {
+        return root1;
+    }
+    Py_DECREF(root1);
+    return Py_NewRef(word);
+error:
+    Py_DECREF(root1);
+    Py_DECREF(root2);
+    return NULL;
+}
+
 /* Step 4 of Stemmer.stem for the [a-z]+ word `word` of n letters, missing from `entries`:
  * 1 with *out the stem (new reference) after updating the Stemmer exactly as _compute and
  * cache.add do; 0 when Python must do it (nothing changed); -1 on error. */
 static int
-learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **out)
+learn_stem(FastNormalizer *self, PyObject *word, Py_ssize_t dash, PyObject *entries,
+           PyObject **out)
 {
     PyObject *stemmer = self->st_stemmer;
     if (self->st_cache == NULL) {
@@ -174,9 +291,19 @@ learn_stem(FastNormalizer *self, PyObject *word, PyObject *entries, PyObject **o
         status = full < 0 ? -1 : 0; /* cache.add would refuse, or add elsewhere */
         goto done;
     }
-    stem = PyObject_CallOneArg(stem_word, word);
-    if (stem == NULL || !PyUnicode_CheckExact(stem)) {
-        status = stem == NULL ? -1 : 0; /* None: a word too long for the CStemmer */
+    if (dash < 0) {
+        stem = PyObject_CallOneArg(stem_word, word);
+        if (stem != NULL && !PyUnicode_CheckExact(stem)) {
+            Py_CLEAR(stem); /* None: a word too long for the CStemmer */
+        }
+    }
+    else {
+        Py_ssize_t n;
+        const char *s = PyUnicode_AsUTF8AndSize(word, &n);
+        stem = s == NULL ? NULL : plural_stem(self, stem_word, word, s, (size_t)n, (size_t)dash);
+    }
+    if (stem == NULL) {
+        status = PyErr_Occurred() ? -1 : 0;
         goto done;
     }
     computed1 = PyNumber_Add(computed, long_one);
@@ -234,16 +361,21 @@ stem_in_c(FastNormalizer *self, PyObject *word, PyObject **out)
     }
     Py_ssize_t n;
     const char *s = PyUnicode_IS_ASCII(word) ? PyUnicode_AsUTF8AndSize(word, &n) : NULL;
-    if (s == NULL || !lower_letters(s, (size_t)n)) {
+    Py_ssize_t dash = -1;
+    if (s != NULL && !lower_letters(s, (size_t)n)) {
+        dash = hyphen_pair_dash(s, (size_t)n);
+    }
+    if (s == NULL || (dash < 0 && !lower_letters(s, (size_t)n))) {
         status = 0; /* the dictionary rule does not apply; the memo or _compute decides */
         goto done;
     }
-    status = PySet_Contains(dictionary, word); /* step 2 */
+    /* step 2: a word with a '-' is not isalpha */
+    status = dash >= 0 ? 0 : PySet_Contains(dictionary, word);
     if (status > 0) {
         *out = Py_NewRef(word);
     }
     else if (status == 0) {
-        status = learn_stem(self, word, entries, out);
+        status = learn_stem(self, word, dash, entries, out);
     }
 done:
     Py_DECREF(entries);

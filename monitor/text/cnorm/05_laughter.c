@@ -267,9 +267,6 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
     if (tokens == NULL) {
         goto done;
     }
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = Py_NewRef(text);
     out->tokens = tokens;
     out->spread = Py_NewRef(spread ? code : self->dot);

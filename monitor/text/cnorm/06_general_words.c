@@ -348,9 +348,6 @@ analyse_laughter(FastNormalizer *self, size_t n, Entry *out)
     memset(out->fields, 0, sizeof(out->fields));
     out->fields[F_LAUGH] = 1;
     out->fields[F_LETTERS] = (uint32_t)n;
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = split;
     out->spread = Py_NewRef(self->dot);
@@ -453,9 +450,6 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     if (split == NULL) {
         goto done;
     }
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = Py_NewRef(text);
     out->tokens = split;
     out->spread = Py_NewRef(code);

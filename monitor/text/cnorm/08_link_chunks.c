@@ -184,9 +184,6 @@ analyse_link_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     memset(out->fields, 0, sizeof(out->fields));
     out->fields[field] = 1;
     add_surface_counts(s, n, out->fields);
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = tokens;
     out->spread = Py_NewRef(self->dot);

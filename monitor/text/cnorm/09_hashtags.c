@@ -370,9 +370,6 @@ hashtag_entry(FastNormalizer *self, HashtagAcc *acc, Entry *out)
         return -1;
     }
     memcpy(out->fields, acc->fields, sizeof(out->fields));
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = tokens;
     out->spread = spread;

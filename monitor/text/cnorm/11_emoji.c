@@ -129,9 +129,6 @@ analyse_emoji_chunk(FastNormalizer *self, PyObject *chunk, Entry *out)
     out->fields[F_EMOJI] = (uint32_t)ntokens;
     out->fields[F_EXCLAMATION] = bang;
     out->fields[F_QUESTION] = question;
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = tokens;
     out->spread = Py_NewRef(self->dot);

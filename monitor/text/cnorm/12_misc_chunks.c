@@ -115,9 +115,6 @@ fill_misc_entry(FastNormalizer *self, PyObject *text, const uint32_t *fields, En
         return -1;
     }
     memcpy(out->fields, fields, sizeof(out->fields));
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = tokens;
     out->spread = Py_NewRef(self->dot);

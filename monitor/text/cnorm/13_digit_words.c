@@ -501,9 +501,6 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
             dots = PyUnicode_READ_CHAR(acc.code, i) == '.';
         }
     }
-    out->hash = 0;
-    out->key_off = 0;
-    out->key_len = 0;
     out->text = text;
     out->tokens = tokens;
     out->spread = Py_NewRef(dots ? self->dot : acc.code);

@@ -2,18 +2,17 @@
  * unit (every function stays static); not compiled on its own. This part: one post (its chunks, their memo entries, the assembled result) and normalize_many. */
 
 /* Add chunk cleaned[start:end] to the post: from the memo, else from analyse(chunk).
- * `key` is its UTF-8 form when it may be memoised, else NULL. */
+ * `key` is its UTF-8 form when it may be memoised (at most MAX_MEMO_KEY bytes), with `hash`
+ * its hash_bytes, else NULL. */
 static int
-resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t start,
-              Py_ssize_t end, const char *key, size_t key_len)
+resolve_hashed_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t start,
+                     Py_ssize_t end, const char *key, size_t key_len, uint64_t hash)
 {
-    uint64_t hash = 0;
     if (key != NULL) {
-        hash = hash_bytes(key, key_len);
         int failed = 0;
-        Entry *e = memo_get(&self->memo, hash, key, key_len, &failed);
+        const MemoEntry *e = memo_get(&self->memo, hash, key, key_len, &failed);
         if (e != NULL) {
-            return post_add(self, post, e);
+            return post_add_memo(self, post, e);
         }
         if (failed) {
             return -1;
@@ -60,9 +59,10 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
             if (handled < 0) {
                 return -1;
             }
-            /* From here to post_add nothing calls into Python. */
-            Entry *e = memo_put(&self->memo, hash, key, key_len, &value);
-            int status = e == NULL ? -1 : post_add(self, post, e);
+            int status = post_add(self, post, &value);
+            if (status == 0) {
+                status = memo_put(&self->memo, hash, key, key_len, &value);
+            }
             entry_release(&value);
             return status;
         }
@@ -99,16 +99,27 @@ resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t st
     if (status < 0) {
         return -1;
     }
-    /* From here to post_add nothing calls into Python. */
-    if (key != NULL) {
-        Entry *e = memo_put(&self->memo, hash, key, key_len, &value);
-        status = e == NULL ? -1 : post_add(self, post, e);
-    }
-    else {
-        status = post_add(self, post, &value);
+    status = post_add(self, post, &value);
+    if (status == 0 && key != NULL) {
+        status = memo_put(&self->memo, hash, key, key_len, &value);
     }
     entry_release(&value);
     return status;
+}
+
+/* resolve_hashed_chunk for a chunk whose `key` (NULL: not memoised) is not hashed yet. */
+static int
+resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t start,
+              Py_ssize_t end, const char *key, size_t key_len)
+{
+    uint64_t hash = 0;
+    if (key != NULL && key_len > MAX_MEMO_KEY) {
+        key = NULL; /* too long for an entry's key_len: analysed once per call instead */
+    }
+    if (key != NULL) {
+        hash = hash_bytes(key, key_len);
+    }
+    return resolve_hashed_chunk(self, post, cleaned, start, end, key, key_len, hash);
 }
 
 /* UTF-8 of cleaned[start:end] into buf; 0 when it holds a surrogate (never after cleaning). */
@@ -143,6 +154,87 @@ utf8_key(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, char *buf
     return n;
 }
 
+/* collect_chunks of an ASCII post. The memo lookups of a warm pass are mostly cache misses
+ * (the slot, the entry, the entry's objects), and each chunk's chain of three depends on
+ * itself only; so the post's chunks are first split and hashed, then each level is
+ * prefetched for all of them before the next, and the misses overlap instead of following
+ * one another. Prefetching only reads the memo's current arrays; the lookups themselves are
+ * the usual ones (the memo may change between chunks when one is missing). */
+static int
+collect_ascii_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(cleaned);
+    Py_ssize_t max_chunk = self->max_memo_chunk;
+    const char *data = (const char *)PyUnicode_1BYTE_DATA(cleaned);
+    size_t n = 0;
+    Py_ssize_t i = 0;
+    while (i < len) {
+        while (i < len && ascii_space[(unsigned char)data[i]]) {
+            i++;
+        }
+        if (i == len) {
+            break;
+        }
+        Py_ssize_t start = i;
+        while (i < len && !ascii_space[(unsigned char)data[i]]) {
+            i++;
+        }
+        if (n == post->spans_cap) {
+            size_t cap = post->spans_cap ? post->spans_cap * 2 : 64;
+            ChunkSpan *spans = PyMem_Realloc(post->spans, cap * sizeof(ChunkSpan));
+            if (spans == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            post->spans = spans;
+            post->spans_cap = cap;
+        }
+        ChunkSpan *span = &post->spans[n++];
+        span->start = start;
+        span->end = i;
+        span->memoised = i - start <= max_chunk && i - start <= MAX_MEMO_KEY;
+        span->hash = span->memoised ? hash_bytes(data + start, (size_t)(i - start)) : 0;
+    }
+    const Generation *young = &self->memo.young;
+    if (young->count > 0) {
+        size_t mask = young->nslots - 1;
+        for (size_t k = 0; k < n; k++) {
+            if (post->spans[k].memoised) {
+                __builtin_prefetch(&young->slots[post->spans[k].hash & mask]);
+            }
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (post->spans[k].memoised) {
+                uint32_t slot = young->slots[post->spans[k].hash & mask];
+                if (slot != 0) {
+                    __builtin_prefetch(&young->entries[slot - 1]);
+                }
+            }
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (post->spans[k].memoised) {
+                uint32_t slot = young->slots[post->spans[k].hash & mask];
+                if (slot != 0) {
+                    const MemoEntry *e = &young->entries[slot - 1];
+                    if (e->hash_tag == hash_tag(post->spans[k].hash)) {
+                        __builtin_prefetch(e->text);
+                        __builtin_prefetch(e->tokens);
+                    }
+                }
+            }
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        const ChunkSpan *span = &post->spans[k];
+        if (resolve_hashed_chunk(self, post, cleaned, span->start, span->end,
+                                 span->memoised ? data + span->start : NULL,
+                                 (size_t)(span->end - span->start), span->hash) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Split `cleaned` like str.split() and add every chunk to the post. */
 static int
 collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
@@ -150,26 +242,7 @@ collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
     Py_ssize_t len = PyUnicode_GET_LENGTH(cleaned);
     Py_ssize_t max_chunk = self->max_memo_chunk;
     if (PyUnicode_IS_ASCII(cleaned)) {
-        const char *data = (const char *)PyUnicode_1BYTE_DATA(cleaned);
-        Py_ssize_t i = 0;
-        while (i < len) {
-            while (i < len && ascii_space[(unsigned char)data[i]]) {
-                i++;
-            }
-            if (i == len) {
-                break;
-            }
-            Py_ssize_t start = i;
-            while (i < len && !ascii_space[(unsigned char)data[i]]) {
-                i++;
-            }
-            Py_ssize_t n = i - start;
-            if (resolve_chunk(self, post, cleaned, start, i, n <= max_chunk ? data + start : NULL,
-                              (size_t)n) < 0) {
-                return -1;
-            }
-        }
-        return 0;
+        return collect_ascii_chunks(self, post, cleaned);
     }
     int kind = PyUnicode_KIND(cleaned);
     const void *data = PyUnicode_DATA(cleaned);
