@@ -405,8 +405,37 @@ call_stem(FastNormalizer *self, PyObject *word)
     return stem;
 }
 
-/* Normalizer._is_plain_fixpoint(token) answered in C: 1 when it holds, 0 when it does not or
- * Python must tell (_stable decides), -1 on error. */
+/* [a-z]+(-[a-z]+)+: a hyphenated word of lowercase ASCII letters. */
+static int
+lower_hyphen_word(const char *s, size_t n)
+{
+    int hyphens = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '-') {
+            if (i == 0 || i + 1 == n || s[i - 1] == '-') {
+                return 0;
+            }
+            hyphens++;
+        }
+        else if (s[i] < 'a' || s[i] > 'z') {
+            return 0;
+        }
+    }
+    return hyphens > 0;
+}
+
+static int digit_fixpoint(FastNormalizer *self, PyObject *token, const char *s, size_t n);
+
+/* _stable(token) == (token,) answered in C: 1 when it holds, 0 when it does not or Python
+ * must tell (_stable decides), -1 on error. For an [a-z]+ token this is
+ * Normalizer._is_plain_fixpoint. A hyphenated token a-b(-c...) fails that test (isalpha), and
+ * _stable then asks _stabilise, whose _raw_tokens reads it as one tokenizer word match (no
+ * '@', '/', '.', digit or ':'; at most MAX_WORD < MAX_PIECE characters), given to _word: no
+ * laughter (no alternative of _LAUGH_RE holds a '-'; maybe_laughter is checked anyway), no
+ * slang key and no slang word plus clitic, not elongated, so _emit(token) alone gives the
+ * tokens: none for a stopword, else its stem, or the token itself when the stem is a stopword
+ * or empty. That is the plain test with the token's own stem (stem_in_c answers a-b; other
+ * hyphenated words go to Python there). A token with digits: see digit_fixpoint. */
 static int
 plain_fixpoint(FastNormalizer *self, PyObject *token)
 {
@@ -419,10 +448,12 @@ plain_fixpoint(FastNormalizer *self, PyObject *token)
     if (s == NULL) {
         return -1;
     }
+    if (!lower_letters(s, (size_t)n) && !lower_hyphen_word(s, (size_t)n)) {
+        return digit_fixpoint(self, token, s, (size_t)n);
+    }
     int reason;
-    if (!lower_letters(s, (size_t)n) ||
-        plain_word_reason(self, token, s, (size_t)n, &reason) < 0) {
-        return PyErr_Occurred() ? -1 : 0;
+    if (plain_word_reason(self, token, s, (size_t)n, &reason) < 0) {
+        return -1;
     }
     if (reason >= 0) {
         return 0;

@@ -378,6 +378,38 @@ digit_word(FastNormalizer *self, PyObject *word, const char *s, size_t n, WordAc
     return digit_word_tail_of(self, plain, n, 1, acc);
 }
 
+/* _stable(token) == (token,) for a token of n lowercase ASCII letters and digits holding a
+ * digit ("2026", "covid19", "m30ndok"), answered in C (see plain_fixpoint): 1 when it holds,
+ * 0 when Python must tell, -1 on error. _raw_tokens reads such a token as one tokenizer word
+ * match (the number group needs a separator or a '%'; no laughter holds a digit) given to
+ * _word, whose tokens digit_word gives before stabilisation; the token is a fixed point when
+ * they are the token alone. The stems digit_word asks are the ones _word asks. */
+static int
+digit_fixpoint(FastNormalizer *self, PyObject *token, const char *s, size_t n)
+{
+    if (n == 0 || n > DIGIT_CHUNK_MAX) {
+        return 0;
+    }
+    int digit = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!ascii_digit(s[i]) && !ascii_lower(s[i])) {
+            return 0;
+        }
+        digit |= ascii_digit(s[i]);
+    }
+    if (!digit) {
+        return 0;
+    }
+    WordAcc acc = {{NULL}, 0, {0}, NULL};
+    int status = digit_word(self, token, s, n, &acc);
+    if (status > 0) {
+        status = acc.ntokens == 1 ? PyUnicode_Compare(acc.tokens[0], token) : 1;
+        status = status == 0 ? 1 : PyErr_Occurred() ? -1 : 0;
+    }
+    word_acc_release(&acc);
+    return status;
+}
+
 /* " ".join of Normalizer._stable(t) for every t in " ".join(acc's tokens).split()
  * (_new_word_part): a new reference to an exact str. */
 static PyObject *
