@@ -44,9 +44,14 @@ _CONSONANTS = "bcdfghjklmnpqrstvwxyz"
 
 
 def _group_rule(pattern: str, build: Callable[[re.Match[str]], str | None]) -> _Rule:
-    compiled = re.compile(pattern)
+    # Compiled on first use: with the C stemmer these rules serve only the rare words it
+    # refuses, and compiling all of them costs several milliseconds of every start-up.
+    compiled: re.Pattern[str] | None = None
 
     def rule(word: str) -> str | None:
+        nonlocal compiled
+        if compiled is None:
+            compiled = re.compile(pattern)
         match = compiled.match(word)
         return build(match) if match else None
 
@@ -314,11 +319,9 @@ def _coarse_groups(head: str) -> tuple[tuple[str, list[_Rule]], ...]:
     )
 
 
-_COARSE: dict[str, tuple[tuple[str, list[_Rule]], ...]] = {
-    a + b: _coarse_groups(a + b)
-    for a in "abcdefghijklmnopqrstuvwxyz"
-    for b in "abcdefghijklmnopqrstuvwxyz"
-}
+# _coarse_groups of two-letter heads, filled on first use (at most 26 * 26 entries).
+_COARSE: dict[str, tuple[tuple[str, list[_Rule]], ...]] = {}
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _CANDIDATES: dict[str, tuple[list[_Rule], ...]] = {}
 _MAX_CANDIDATE_KEYS = 100_000
 
@@ -327,9 +330,12 @@ def _candidate_groups(key: str) -> tuple[list[_Rule], ...]:
     """Prefix groups, in Sastrawi's order, that can fire on a word starting with ``key``."""
     groups = _CANDIDATES.get(key)
     if groups is None:
-        coarse = _COARSE.get(key[:2])
-        if coarse is None:  # digits, "-" or other letters: no rule starts with them
-            coarse = _coarse_groups(key[:2]) if len(key) >= 2 else ()
+        head = key[:2]
+        coarse = _COARSE.get(head)
+        if coarse is None:
+            coarse = _coarse_groups(head) if len(head) == 2 else ()
+            if head[:1] in _LETTERS and head[1:] in _LETTERS:
+                _COARSE[head] = coarse
         groups = tuple(rules for required, rules in coarse if _group_applies(required, key))
         if len(_CANDIDATES) >= _MAX_CANDIDATE_KEYS:
             _CANDIDATES.clear()
@@ -342,7 +348,7 @@ def sastrawi_dictionary() -> frozenset[str]:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     words = StemmerFactory().get_words_from_file()
-    return frozenset(w for w in words if w and w.strip() != "")
+    return frozenset(filter(str.strip, words))  # ArrayDictionary skips blank lines
 
 
 class FastStemmer:
