@@ -92,8 +92,8 @@
  * tokens (tuple, text.split()), its spread codes (str, "." for none), the 19 fields of the
  * packed int (PACKED_FIELDS) unpacked and narrowed (16-bit votes, 8-bit counts) and a key of
  * up to INLINE_KEY bytes (longer keys live in an arena). Lookups on a warm pass are mostly
- * cache misses, so an ASCII post's chunks are split and hashed first and their slots,
- * entries and objects prefetched level by level (collect_ascii_chunks).
+ * cache misses, so a post's chunks are split and hashed first and their slots,
+ * entries and objects prefetched level by level (collect_chunks).
  *
  * Layout: this file holds the shared constants and enums; the code is in monitor/text/cnorm/,
  * one part per section (the memo, the object, each stage, the per-post path, construction),

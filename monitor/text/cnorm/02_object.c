@@ -109,10 +109,12 @@ typedef struct {
     PyObject *spread; /* NULL when "." */
 } Part;
 
-/* One chunk of an ASCII post: cleaned[start:end], and its key's hash when it is memoised. */
+/* One chunk of a post: cleaned[start:end], and when it is memoised its key (UTF-8, at
+ * key_off in the post's ASCII text or key arena) and the key's hash. */
 typedef struct {
     Py_ssize_t start, end;
     uint64_t hash;
+    size_t key_off, key_len;
     int memoised;
 } ChunkSpan;
 
@@ -124,8 +126,9 @@ typedef struct {
     Py_ssize_t ntexts;
     Py_ssize_t text_len; /* of the non-empty texts, without separators */
     Py_UCS4 maxchar;
-    char *keybuf;        /* UTF-8 of a non-ASCII chunk, 4 * max_memo_chunk bytes */
-    ChunkSpan *spans;    /* the chunks of an ASCII post (collect_ascii_chunks) */
+    char *keys;          /* the UTF-8 keys of a non-ASCII post's chunks (collect_chunks) */
+    size_t keys_cap;
+    ChunkSpan *spans;    /* the post's chunks (collect_chunks) */
     size_t spans_cap;
     PyObject *long_done; /* dict: chunk too long for the memo -> its Contribution */
 } Post;
@@ -151,7 +154,7 @@ post_free(Post *post)
 {
     post_reset(post);
     PyMem_Free(post->parts);
-    PyMem_Free(post->keybuf);
+    PyMem_Free(post->keys);
     PyMem_Free(post->spans);
     Py_CLEAR(post->long_done);
 }

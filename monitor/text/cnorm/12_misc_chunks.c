@@ -180,7 +180,7 @@ analyse_hyphen_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     if ((Py_ssize_t)wn > self->w_max_word) {
         return 0;
     }
-    char lower[MISC_CHUNK_MAX];
+    char lower[MISC_CHUNK_MAX] = {0}; /* filled below; gcc cannot tell wn > 0 */
     ascii_lowercase(lower, s + a, wn);
     PyObject *word = PyUnicode_FromStringAndSize(lower, (Py_ssize_t)wn);
     if (word == NULL) {

@@ -107,21 +107,6 @@ resolve_hashed_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssi
     return status;
 }
 
-/* resolve_hashed_chunk for a chunk whose `key` (NULL: not memoised) is not hashed yet. */
-static int
-resolve_chunk(FastNormalizer *self, Post *post, PyObject *cleaned, Py_ssize_t start,
-              Py_ssize_t end, const char *key, size_t key_len)
-{
-    uint64_t hash = 0;
-    if (key != NULL && key_len > MAX_MEMO_KEY) {
-        key = NULL; /* too long for an entry's key_len: analysed once per call instead */
-    }
-    if (key != NULL) {
-        hash = hash_bytes(key, key_len);
-    }
-    return resolve_hashed_chunk(self, post, cleaned, start, end, key, key_len, hash);
-}
-
 /* UTF-8 of cleaned[start:end] into buf; 0 when it holds a surrogate (never after cleaning). */
 static size_t
 utf8_key(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, char *buf)
@@ -154,47 +139,123 @@ utf8_key(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, char *buf
     return n;
 }
 
-/* collect_chunks of an ASCII post. The memo lookups of a warm pass are mostly cache misses
- * (the slot, the entry, the entry's objects), and each chunk's chain of three depends on
- * itself only; so the post's chunks are first split and hashed, then each level is
- * prefetched for all of them before the next, and the misses overlap instead of following
- * one another. Prefetching only reads the memo's current arrays; the lookups themselves are
- * the usual ones (the memo may change between chunks when one is missing). */
+/* Room for one more span in post->spans. 0, or -1 with an exception set. */
 static int
-collect_ascii_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
+reserve_span(Post *post, size_t n)
+{
+    if (n < post->spans_cap) {
+        return 0;
+    }
+    size_t cap = post->spans_cap ? post->spans_cap * 2 : 64;
+    ChunkSpan *spans = PyMem_Realloc(post->spans, cap * sizeof(ChunkSpan));
+    if (spans == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    post->spans = spans;
+    post->spans_cap = cap;
+    return 0;
+}
+
+/* Split `cleaned` like str.split() (Py_UNICODE_ISSPACE, the table str.split uses) into
+ * post->spans, with the UTF-8 key of each chunk that may be memoised (at most
+ * max_memo_chunk characters and MAX_MEMO_KEY bytes; an ASCII post is its own key arena, a
+ * non-ASCII one's keys go to post->keys) and its hash. The number of chunks, or -1 with an
+ * exception set. */
+static Py_ssize_t
+split_chunks(FastNormalizer *self, Post *post, PyObject *cleaned, const char **arena)
 {
     Py_ssize_t len = PyUnicode_GET_LENGTH(cleaned);
     Py_ssize_t max_chunk = self->max_memo_chunk;
-    const char *data = (const char *)PyUnicode_1BYTE_DATA(cleaned);
-    size_t n = 0;
+    int ascii = PyUnicode_IS_ASCII(cleaned);
+    int kind = PyUnicode_KIND(cleaned);
+    const void *data = PyUnicode_DATA(cleaned);
+    if (ascii) {
+        *arena = (const char *)data;
+    }
+    else {
+        size_t need = (size_t)len * 4 + 1;
+        if (need > post->keys_cap) {
+            char *keys = PyMem_Realloc(post->keys, need);
+            if (keys == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            post->keys = keys;
+            post->keys_cap = need;
+        }
+        *arena = post->keys;
+    }
+    size_t n = 0, used = 0;
     Py_ssize_t i = 0;
     while (i < len) {
-        while (i < len && ascii_space[(unsigned char)data[i]]) {
-            i++;
+        if (ascii) {
+            const char *text = (const char *)data;
+            while (i < len && ascii_space[(unsigned char)text[i]]) {
+                i++;
+            }
+        }
+        else {
+            while (i < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+                i++;
+            }
         }
         if (i == len) {
             break;
         }
         Py_ssize_t start = i;
-        while (i < len && !ascii_space[(unsigned char)data[i]]) {
-            i++;
-        }
-        if (n == post->spans_cap) {
-            size_t cap = post->spans_cap ? post->spans_cap * 2 : 64;
-            ChunkSpan *spans = PyMem_Realloc(post->spans, cap * sizeof(ChunkSpan));
-            if (spans == NULL) {
-                PyErr_NoMemory();
-                return -1;
+        if (ascii) {
+            const char *text = (const char *)data;
+            while (i < len && !ascii_space[(unsigned char)text[i]]) {
+                i++;
             }
-            post->spans = spans;
-            post->spans_cap = cap;
+        }
+        else {
+            while (i < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+                i++;
+            }
+        }
+        if (reserve_span(post, n) < 0) {
+            return -1;
         }
         ChunkSpan *span = &post->spans[n++];
         span->start = start;
         span->end = i;
-        span->memoised = i - start <= max_chunk && i - start <= MAX_MEMO_KEY;
-        span->hash = span->memoised ? hash_bytes(data + start, (size_t)(i - start)) : 0;
+        span->memoised = i - start <= max_chunk;
+        span->key_off = span->key_len = 0;
+        if (ascii) {
+            span->key_off = (size_t)start;
+            span->key_len = (size_t)(i - start);
+        }
+        else if (span->memoised) {
+            span->key_off = used;
+            span->key_len = utf8_key(kind, data, start, i, post->keys + used);
+            used += span->key_len;
+        }
+        /* A key with a surrogate (never after cleaning) or too long for an entry: analysed
+         * once per call instead. */
+        span->memoised = span->memoised && span->key_len > 0 && span->key_len <= MAX_MEMO_KEY;
+        span->hash = span->memoised ? hash_bytes(*arena + span->key_off, span->key_len) : 0;
     }
+    return (Py_ssize_t)n;
+}
+
+/* Split `cleaned` like str.split() and add every chunk to the post. The memo lookups of a
+ * warm pass are mostly cache misses (the slot, the entry, the entry's objects), and each
+ * chunk's chain of three depends on itself only; so the post's chunks are first split and
+ * hashed, then each level is prefetched for all of them before the next, and the misses
+ * overlap instead of following one another. Prefetching only reads the memo's current
+ * arrays; the lookups themselves are the usual ones (the memo may change between chunks when
+ * one is missing). */
+static int
+collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
+{
+    const char *arena = NULL;
+    Py_ssize_t found = split_chunks(self, post, cleaned, &arena);
+    if (found < 0) {
+        return -1;
+    }
+    size_t n = (size_t)found;
     const Generation *young = &self->memo.young;
     if (young->count > 0) {
         size_t mask = young->nslots - 1;
@@ -227,44 +288,8 @@ collect_ascii_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
     for (size_t k = 0; k < n; k++) {
         const ChunkSpan *span = &post->spans[k];
         if (resolve_hashed_chunk(self, post, cleaned, span->start, span->end,
-                                 span->memoised ? data + span->start : NULL,
-                                 (size_t)(span->end - span->start), span->hash) < 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Split `cleaned` like str.split() and add every chunk to the post. */
-static int
-collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
-{
-    Py_ssize_t len = PyUnicode_GET_LENGTH(cleaned);
-    Py_ssize_t max_chunk = self->max_memo_chunk;
-    if (PyUnicode_IS_ASCII(cleaned)) {
-        return collect_ascii_chunks(self, post, cleaned);
-    }
-    int kind = PyUnicode_KIND(cleaned);
-    const void *data = PyUnicode_DATA(cleaned);
-    Py_ssize_t i = 0;
-    while (i < len) {
-        while (i < len && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
-            i++;
-        }
-        if (i == len) {
-            break;
-        }
-        Py_ssize_t start = i;
-        while (i < len && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
-            i++;
-        }
-        const char *key = NULL;
-        size_t key_len = 0;
-        if (i - start <= max_chunk) {
-            key_len = utf8_key(kind, data, start, i, post->keybuf);
-            key = key_len > 0 ? post->keybuf : NULL;
-        }
-        if (resolve_chunk(self, post, cleaned, start, i, key, key_len) < 0) {
+                                 span->memoised ? arena + span->key_off : NULL, span->key_len,
+                                 span->hash) < 0) {
             return -1;
         }
     }
@@ -745,11 +770,7 @@ FastNormalizer_normalize_many(FastNormalizer *self, PyObject *texts)
     PyObject *out = PyList_New(n);
     PyObject *done = n > 1 ? PyDict_New() : NULL;
     Post post = {0};
-    post.keybuf = PyMem_Malloc((size_t)self->max_memo_chunk * 4 + 4);
-    if (out == NULL || (n > 1 && done == NULL) || post.keybuf == NULL) {
-        if (post.keybuf == NULL) {
-            PyErr_NoMemory();
-        }
+    if (out == NULL || (n > 1 && done == NULL)) {
         goto error;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
