@@ -9,7 +9,7 @@
 typedef struct {
     uint32_t fields[NFIELDS];
     PyObject *text;   /* exact str, "" when the chunk has no tokens */
-    PyObject *tokens; /* tuple of str: text.split() */
+    PyObject *tokens; /* tuple of str: text.split(); NULL when that is (text,) */
     PyObject *spread; /* exact str: the spread codes, "." when none */
 } Entry;
 
@@ -29,7 +29,7 @@ _Static_assert(F_ID == 0 && F_SU == NLANGS - 1, "the votes are the first NLANGS 
  * warm pass is one slot read, one entry read and the entry's objects). */
 typedef struct {
     PyObject *text;
-    PyObject *tokens;
+    PyObject *tokens; /* NULL when the tokens are (text,): most chunks are one word */
     PyObject *spread;
     uint16_t votes[NLANGS];  /* fields F_ID .. F_SU */
     uint16_t hash_tag;       /* bits 32..47 of the hash: most mismatches stop here */
@@ -244,6 +244,14 @@ narrow_fields(const Entry *value, uint16_t *votes, uint8_t *counts)
     return 1;
 }
 
+/* Whether `tokens` (a tuple, or NULL: already known to be so) is (text,): the entry then
+ * keeps no tuple, saving an object per chunk and a cache miss per hit. */
+static inline int
+single_token(PyObject *text, PyObject *tokens)
+{
+    return tokens == NULL || (PyTuple_GET_SIZE(tokens) == 1 && PyTuple_GET_ITEM(tokens, 0) == text);
+}
+
 /* Store `fields` and new references to the objects for `key` (len <= MAX_MEMO_KEY) in the
  * young generation, replacing an entry for the same key; retire the generation when full.
  * Returns the stored entry, valid until the memo changes again (a retired generation keeps
@@ -259,7 +267,7 @@ memo_store(Memo *memo, uint64_t hash, const char *key, size_t len, const uint16_
         memcpy(e->votes, votes, sizeof(e->votes));
         memcpy(e->counts, counts, sizeof(e->counts));
         e->text = Py_NewRef(text);
-        e->tokens = Py_NewRef(tokens);
+        e->tokens = single_token(text, tokens) ? NULL : Py_NewRef(tokens);
         e->spread = Py_NewRef(spread);
         memo_entry_release(&previous);
         return e;
@@ -283,7 +291,7 @@ memo_store(Memo *memo, uint64_t hash, const char *key, size_t len, const uint16_
     memcpy(e->votes, votes, sizeof(e->votes));
     memcpy(e->counts, counts, sizeof(e->counts));
     e->text = Py_NewRef(text);
-    e->tokens = Py_NewRef(tokens);
+    e->tokens = single_token(text, tokens) ? NULL : Py_NewRef(tokens);
     e->spread = Py_NewRef(spread);
     size_t mask = young->nslots - 1;
     size_t i = (size_t)hash & mask;
@@ -333,7 +341,7 @@ memo_get(Memo *memo, uint64_t hash, const char *key, size_t len, int *failed)
     /* Copy out first: memo_store may grow or drop the old generation. */
     MemoEntry value = *e;
     Py_INCREF(value.text);
-    Py_INCREF(value.tokens);
+    Py_XINCREF(value.tokens);
     Py_INCREF(value.spread);
     e = memo_store(memo, hash, key, len, value.votes, value.counts, value.text, value.tokens,
                    value.spread);

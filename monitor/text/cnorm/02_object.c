@@ -105,7 +105,7 @@ typedef struct {
 /* What one post collects from its chunks; every object is a strong reference. */
 typedef struct {
     PyObject *text;   /* NULL when empty */
-    PyObject *tokens; /* NULL when empty */
+    PyObject *tokens; /* NULL when empty, or when the one token is the text */
     PyObject *spread; /* NULL when "." */
 } Part;
 
@@ -160,7 +160,7 @@ post_free(Post *post)
 }
 
 /* Add one chunk's objects to the post (no call into Python); its fields are added by the
- * caller. */
+ * caller. `tokens` NULL: the one token is `text` (a memo entry's form). */
 static int
 post_add_objects(FastNormalizer *self, Post *post, PyObject *text, PyObject *tokens,
                  PyObject *spread)
@@ -189,10 +189,12 @@ post_add_objects(FastNormalizer *self, Post *post, PyObject *text, PyObject *tok
             post->maxchar = maxchar;
         }
     }
-    Py_ssize_t ntokens = PyTuple_GET_SIZE(tokens);
-    if (ntokens > 0) {
+    if (tokens == NULL) {
+        post->ntokens += len > 0; /* part->tokens stays NULL: join_tokens takes the text */
+    }
+    else if (PyTuple_GET_SIZE(tokens) > 0) {
         part->tokens = Py_NewRef(tokens);
-        post->ntokens += ntokens;
+        post->ntokens += PyTuple_GET_SIZE(tokens);
     }
     if (spread != self->dot) {
         part->spread = Py_NewRef(spread);
@@ -257,7 +259,7 @@ unpack_fields(PyObject *packed, uint32_t *fields)
     return 0;
 }
 
-static PyObject *tokens_of_text(FastNormalizer *self, PyObject *text);
+static int entry_tokens(FastNormalizer *self, PyObject *text, PyObject **out);
 
 /* An Entry (new references, no key) from a Contribution(text, packed, spread). */
 static int
@@ -277,8 +279,8 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
     if (unpack_fields(packed, out->fields) < 0) {
         return -1;
     }
-    PyObject *tokens = tokens_of_text(self, text);
-    if (tokens == NULL) {
+    PyObject *tokens;
+    if (entry_tokens(self, text, &tokens) < 0) {
         return -1;
     }
     out->text = Py_NewRef(text);
@@ -352,4 +354,23 @@ tokens_of_text(FastNormalizer *self, PyObject *text)
         }
     }
     return tokens;
+}
+
+/* An Entry's tokens for `text`: *out NULL when they are (text,), a non-empty text without
+ * whitespace (most chunks are one word: no tuple is made for them), else tokens_of_text.
+ * 0, or -1 with an exception set. */
+static int
+entry_tokens(FastNormalizer *self, PyObject *text, PyObject **out)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    int single = len > 0;
+    if (single) {
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (Py_ssize_t i = 0; i < len && single; i++) {
+            single = !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+        }
+    }
+    *out = single ? NULL : tokens_of_text(self, text);
+    return single || *out != NULL ? 0 : -1;
 }

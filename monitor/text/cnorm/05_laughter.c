@@ -263,8 +263,8 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         out->fields[F_SPREAD] += 1;
     }
     out->fields[F_LETTERS] += (uint32_t)n;
-    PyObject *tokens = tokens_of_text(self, text);
-    if (tokens == NULL) {
+    PyObject *tokens;
+    if (entry_tokens(self, text, &tokens) < 0) {
         goto done;
     }
     out->text = Py_NewRef(text);

@@ -340,8 +340,8 @@ analyse_laughter(FastNormalizer *self, size_t n, Entry *out)
         return -1;
     }
     Py_DECREF(tokens);
-    PyObject *split = tokens_of_text(self, text);
-    if (split == NULL) {
+    PyObject *split;
+    if (entry_tokens(self, text, &split) < 0) {
         Py_DECREF(text);
         return -1;
     }
@@ -446,8 +446,8 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     for (size_t i = 0; i < n; i++) { /* surface_counts: the [a-z] letters of the word */
         out->fields[F_LETTERS] += s[i] >= 'a' && s[i] <= 'z';
     }
-    PyObject *split = tokens_of_text(self, text);
-    if (split == NULL) {
+    PyObject *split;
+    if (entry_tokens(self, text, &split) < 0) {
         goto done;
     }
     out->text = Py_NewRef(text);

@@ -363,8 +363,8 @@ hashtag_entry(FastNormalizer *self, HashtagAcc *acc, Entry *out)
     if (dots) {
         Py_SETREF(spread, Py_NewRef(self->dot));
     }
-    PyObject *tokens = tokens_of_text(self, text);
-    if (tokens == NULL) {
+    PyObject *tokens;
+    if (entry_tokens(self, text, &tokens) < 0) {
         Py_DECREF(text);
         Py_DECREF(spread);
         return -1;

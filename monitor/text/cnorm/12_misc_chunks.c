@@ -109,8 +109,8 @@ fill_misc_entry(FastNormalizer *self, PyObject *text, const uint32_t *fields, En
     if (text == NULL) {
         return -1;
     }
-    PyObject *tokens = tokens_of_text(self, text);
-    if (tokens == NULL) {
+    PyObject *tokens;
+    if (entry_tokens(self, text, &tokens) < 0) {
         Py_DECREF(text);
         return -1;
     }

@@ -512,8 +512,7 @@ analyse_digit_chunk(FastNormalizer *self, const char *s, size_t n, Entry *out)
     PyObject *text = NULL, *tokens = NULL;
     if (status > 0) {
         text = stable_word_text(self, &acc);
-        tokens = text != NULL ? tokens_of_text(self, text) : NULL;
-        status = tokens != NULL ? 1 : -1;
+        status = text != NULL && entry_tokens(self, text, &tokens) == 0 ? 1 : -1;
     }
     if (status <= 0) {
         if (status == 0) {

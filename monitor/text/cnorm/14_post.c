@@ -279,7 +279,9 @@ collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
                     const MemoEntry *e = &young->entries[slot - 1];
                     if (e->hash_tag == hash_tag(post->spans[k].hash)) {
                         __builtin_prefetch(e->text);
-                        __builtin_prefetch(e->tokens);
+                        if (e->tokens != NULL) {
+                            __builtin_prefetch(e->tokens);
+                        }
                     }
                 }
             }
@@ -364,6 +366,9 @@ join_tokens(Post *post)
     for (size_t i = 0; i < post->nparts; i++) {
         PyObject *part = post->parts[i].tokens;
         if (part == NULL) {
+            if (post->parts[i].text != NULL) { /* one token, the text (post_add_objects) */
+                PyTuple_SET_ITEM(tokens, pos++, Py_NewRef(post->parts[i].text));
+            }
             continue;
         }
         Py_ssize_t n = PyTuple_GET_SIZE(part);
