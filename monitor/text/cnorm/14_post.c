@@ -186,6 +186,7 @@ split_chunks(FastNormalizer *self, Post *post, PyObject *cleaned, const char **a
         }
         *arena = post->keys;
     }
+    const Generation *young = &self->memo.young;
     size_t n = 0, used = 0;
     Py_ssize_t i = 0;
     while (i < len) {
@@ -235,7 +236,15 @@ split_chunks(FastNormalizer *self, Post *post, PyObject *cleaned, const char **a
         /* A key with a surrogate (never after cleaning) or too long for an entry: analysed
          * once per call instead. */
         span->memoised = span->memoised && span->key_len > 0 && span->key_len <= MAX_MEMO_KEY;
-        span->hash = span->memoised ? hash_bytes(*arena + span->key_off, span->key_len) : 0;
+        if (span->memoised) {
+            span->hash = hash_bytes(*arena + span->key_off, span->key_len);
+            if (young->count > 0) { /* the slot loads while the next chunks are split */
+                __builtin_prefetch(&young->slots[span->hash & (young->nslots - 1)]);
+            }
+        }
+        else {
+            span->hash = 0;
+        }
     }
     return (Py_ssize_t)n;
 }
@@ -257,13 +266,8 @@ collect_chunks(FastNormalizer *self, Post *post, PyObject *cleaned)
     }
     size_t n = (size_t)found;
     const Generation *young = &self->memo.young;
-    if (young->count > 0) {
+    if (young->count > 0) { /* the slots were prefetched by split_chunks */
         size_t mask = young->nslots - 1;
-        for (size_t k = 0; k < n; k++) {
-            if (post->spans[k].memoised) {
-                __builtin_prefetch(&young->slots[post->spans[k].hash & mask]);
-            }
-        }
         for (size_t k = 0; k < n; k++) {
             if (post->spans[k].memoised) {
                 uint32_t slot = young->slots[post->spans[k].hash & mask];
