@@ -70,6 +70,7 @@ typedef struct {
     PyObject *st_cache;           /* Stemmer.cache, an exact StemCache */
     PyObject *st_max_new;         /* StemCache.max_new_words, an int */
     PyObject *st_stem_word;       /* Stemmer.fast._compiled.stem_word, bound */
+    int st_plain_attrs;           /* learn_stem's counters are plain instance-dict items */
     PyObject *space;              /* " " */
     uint32_t w_shared[NFIELDS];   /* pack_votes(SHARED_VOCAB_VOTES), unpacked */
     uint32_t w_unknown[NFIELDS];  /* pack_votes(None), unpacked */

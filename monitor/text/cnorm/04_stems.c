@@ -74,6 +74,33 @@ attr_of_type(PyObject *obj, PyObject *name, PyTypeObject *type)
     return value;
 }
 
+/* Whether obj's attributes a and b are items of its instance dict: its type has a dict and
+ * defines neither name (no descriptor, no class attribute), so getattr and setattr go
+ * straight to the instance dict. */
+static int
+plain_attributes(PyObject *obj, PyObject *a, PyObject *b)
+{
+    PyTypeObject *type = Py_TYPE(obj);
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    int has_dict = (type->tp_flags & Py_TPFLAGS_MANAGED_DICT) || type->tp_dictoffset != 0;
+#else
+    int has_dict = type->tp_dictoffset != 0;
+#endif
+    return has_dict &&
+           type->tp_getattro == PyObject_GenericGetAttr &&
+           type->tp_setattro == PyObject_GenericSetAttr && _PyType_Lookup(type, a) == NULL &&
+           _PyType_Lookup(type, b) == NULL;
+}
+
+/* d[name] when present and of exactly `type`: a new reference; else NULL, with an exception
+ * only on error (a missing or other-typed item is not one). */
+static PyObject *
+item_of_type(PyObject *d, PyObject *name, PyTypeObject *type)
+{
+    PyObject *value = PyDict_GetItemWithError(d, name);
+    return value != NULL && Py_TYPE(value) == type ? Py_NewRef(value) : NULL;
+}
+
 /* Looks up what learn_stem needs besides the counters (see FastNormalizer.st_cache). */
 static int
 resolve_learning(FastNormalizer *self)
@@ -110,6 +137,8 @@ resolve_learning(FastNormalizer *self)
     self->st_cache = cache;
     self->st_max_new = max_new;
     self->st_stem_word = stem_word;
+    self->st_plain_attrs = plain_attributes(self->st_stemmer, str_memo_used, str_computed) &&
+                           plain_attributes(cache, str_entries, str_new_words);
     return 0;
 }
 
@@ -269,22 +298,35 @@ learn_stem(FastNormalizer *self, PyObject *word, Py_ssize_t dash, PyObject *entr
     PyObject *memo_used = NULL, *cache_entries = NULL, *new_words = NULL;
     PyObject *computed = NULL, *stem = NULL;
     PyObject *computed1 = NULL, *new_words1 = NULL;
+    /* With plain attributes (resolve_learning) the counters are read and written in the
+     * instance dicts directly, which is what getattr and setattr do for them, less the
+     * type lookups: most of a learnt stem's bookkeeping otherwise. */
+    PyObject *stemmer_dict = NULL, *cache_dict = NULL;
     int status = -1;
-#define GET(var, obj, name, type)                                                           \
+    if (self->st_plain_attrs) {
+        stemmer_dict = PyObject_GenericGetDict(stemmer, NULL);
+        cache_dict = stemmer_dict != NULL ? PyObject_GenericGetDict(cache, NULL) : NULL;
+        if (cache_dict == NULL) {
+            goto done;
+        }
+    }
+#define GET(var, obj, dict, name, type)                                                     \
     do {                                                                                    \
-        if ((var = attr_of_type((obj), (name), (type))) == NULL) {                          \
+        var = dict != NULL ? item_of_type((dict), (name), (type))                           \
+                           : attr_of_type((obj), (name), (type));                           \
+        if (var == NULL) {                                                                  \
             status = PyErr_Occurred() ? -1 : 0;                                             \
             goto done;                                                                      \
         }                                                                                   \
     } while (0)
-    GET(memo_used, stemmer, str_memo_used, &PyBool_Type);
+    GET(memo_used, stemmer, stemmer_dict, str_memo_used, &PyBool_Type);
     if (memo_used != Py_False) {
         status = 0; /* step 3: the memo may hold the word */
         goto done;
     }
-    GET(cache_entries, cache, str_entries, &PyDict_Type);
-    GET(new_words, cache, str_new_words, &PyLong_Type);
-    GET(computed, stemmer, str_computed, &PyLong_Type);
+    GET(cache_entries, cache, cache_dict, str_entries, &PyDict_Type);
+    GET(new_words, cache, cache_dict, str_new_words, &PyLong_Type);
+    GET(computed, stemmer, stemmer_dict, str_computed, &PyLong_Type);
 #undef GET
     int full = PyObject_RichCompareBool(new_words, max_new, Py_GE);
     if (full != 0 || cache_entries != entries) {
@@ -309,14 +351,18 @@ learn_stem(FastNormalizer *self, PyObject *word, Py_ssize_t dash, PyObject *entr
     computed1 = PyNumber_Add(computed, long_one);
     new_words1 = PyNumber_Add(new_words, long_one);
     if (computed1 == NULL || new_words1 == NULL ||
-        PyObject_SetAttr(stemmer, str_computed, computed1) < 0 ||
+        (stemmer_dict != NULL ? PyDict_SetItem(stemmer_dict, str_computed, computed1)
+                              : PyObject_SetAttr(stemmer, str_computed, computed1)) < 0 ||
         PyDict_SetItem(entries, word, stem) < 0 ||
-        PyObject_SetAttr(cache, str_new_words, new_words1) < 0) {
+        (cache_dict != NULL ? PyDict_SetItem(cache_dict, str_new_words, new_words1)
+                            : PyObject_SetAttr(cache, str_new_words, new_words1)) < 0) {
         goto done;
     }
     *out = Py_NewRef(stem);
     status = 1;
 done:
+    Py_XDECREF(stemmer_dict);
+    Py_XDECREF(cache_dict);
     Py_XDECREF(memo_used);
     Py_DECREF(cache);
     Py_XDECREF(cache_entries);
