@@ -138,6 +138,7 @@ _SHORTCUT_BLOCKS = (
 # Conjoining Hangul jamo: vowels and trailing consonants compose with a preceding syllable
 # although they are letters (NFKC_Quick_Check=Maybe without being marks).
 _HANGUL_JAMO = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
+_HANGUL_JAMO_CODES = frozenset(c for first, last in _HANGUL_JAMO for c in range(first, last + 1))
 # Variation selectors are marks (Mn) but no canonical composition has one as its second
 # character (tests/text/test_cnorm_nonascii.py checks it against every decomposition).
 _NON_COMPOSING_MARKS = range(0xFE00, 0xFE10)
@@ -185,14 +186,15 @@ def shortcut_ranges() -> tuple[tuple[int, int, int], ...]:
 def _shortcut_action(char: str) -> int | None:
     """CLEAN_KEEP / CLEAN_DROP for one character (see :func:`shortcut_ranges`), else None."""
     code = ord(char)
+    # Cheapest tests first (every start-up runs this over thousands of characters).
     if (
-        char.isascii()
+        code < 0x80
         or 0xD800 <= code <= 0xDFFF
-        or not unicodedata.is_normalized("NFKC", char)
-        or unicodedata.combining(char) != 0
-        or (unicodedata.category(char).startswith("M") and code not in _NON_COMPOSING_MARKS)
-        or any(first <= code <= last for first, last in _HANGUL_JAMO)
+        or code in _HANGUL_JAMO_CODES
         or code in _FOLD_TABLE  # fold_accents(char) != char
+        or unicodedata.combining(char) != 0
+        or (unicodedata.category(char)[0] == "M" and code not in _NON_COMPOSING_MARKS)
+        or not unicodedata.is_normalized("NFKC", char)
     ):
         return None
     return CLEAN_DROP if char in _INVISIBLE else CLEAN_KEEP  # what strip_invisible does

@@ -51,6 +51,8 @@ def emoji_token(emoji: str) -> str | None:
         if len(emoji) == 2 and all("\U0001f1e6" <= c <= "\U0001f1ff" for c in emoji):
             name = "flag_" + "".join(chr(ord(c) - 0x1F1E6 + ord("a")) for c in emoji)
         else:
+            # A character name has only A-Z, 0-9, space and "-": the runs of anything else
+            # that _NAME_CLEAN_RE turns into "_" are runs of spaces and hyphens.
             raw = unicodedata.name(emoji[0], "") if emoji else ""
-            name = _NAME_CLEAN_RE.sub("_", raw.lower()).strip("_")
+            name = "_".join(raw.lower().replace("-", " ").split())
     return EMOJI_PREFIX + name if name else None

@@ -358,7 +358,8 @@ def emoji_chunk_tables() -> tuple[tuple[tuple[int, str | None], ...], tuple[str 
     singles: dict[int, str | None] = {}
     for code in class_code_points(EMOJI_CLASS):
         char = chr(code)
-        if not _WORD_CHAR_RE.match(char) and not char.isspace():
+        # \w matches one character exactly when it is alphanumeric or "_" (re's definition).
+        if not (char.isalnum() or char == "_") and not char.isspace():
             singles[code] = emoji_token(char)
     emoji_class = set(class_code_points(EMOJI_CLASS))
     indicators = class_code_points(REGIONAL_INDICATORS)

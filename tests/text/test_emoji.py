@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from monitor.text.emoji import EMOJI_PREFIX, emoji_table, emoji_token
 
 
@@ -29,3 +32,17 @@ def test_every_table_name_makes_a_single_lowercase_token() -> None:
 
 def test_a_character_without_a_name_gives_no_token() -> None:
     assert emoji_token("\U000e0fff") is None
+
+
+def test_unicode_names_become_tokens_as_the_name_cleaning_pattern_says() -> None:
+    # emoji_token cleans a character name with str methods (names hold only A-Z, 0-9, space
+    # and "-"); the documented rule is "runs of anything but [a-z0-9] become one '_'".
+    rule = re.compile(r"[^a-z0-9]+")
+    table = emoji_table()
+    for code in range(0x2000, 0x1FBFF + 1):
+        char = chr(code)
+        name = unicodedata.name(char, "")
+        if not name or char in table:
+            continue
+        expected = rule.sub("_", name.lower()).strip("_")
+        assert emoji_token(char) == EMOJI_PREFIX + expected, hex(code)
