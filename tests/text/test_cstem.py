@@ -36,6 +36,7 @@ needs_extension = pytest.mark.skipif(
 )
 
 DICTIONARY = sastrawi_dictionary()
+
 ROOTS = sorted(w for w in DICTIONARY if w.isascii() and w.isalpha())
 PURE = FastStemmer(DICTIONARY, compiled=False)
 
@@ -395,3 +396,11 @@ def test_the_fallback_works_with_pure_python_requested() -> None:
     assert child["imported"] is False
     reference = StemmerFactory().create_stemmer()
     assert child["stems"] == [reference.stem(w) for w in words]
+
+
+def test_the_dictionary_is_the_one_sastrawis_factory_reads() -> None:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    words = StemmerFactory().get_words_from_file()
+    assert frozenset(w for w in words if w and w.strip() != "") == DICTIONARY
+    assert len(DICTIONARY) > 29_000
