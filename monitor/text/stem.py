@@ -22,7 +22,6 @@ import csv
 import json
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -130,6 +129,8 @@ def write_stem_cache(entries: dict[str, str], path: Path) -> int:
             continue
         stem = entries[word]
         lines.append(f"{word}\n" if stem == word else f"{word}\t{stem}\n")
+    import tempfile  # only here: every process that normalizes imports this module
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stem_cache.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
