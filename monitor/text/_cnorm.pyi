@@ -32,6 +32,7 @@ class FastNormalizer:
         stems: tuple[object, ...] | None = None,
         emoji: tuple[object, ...] | None = None,
         clean_shortcut: tuple[tuple[int, int, int], ...] | None = None,
+        known_covers_lexicons: bool = False,
     ) -> None: ...
     @property
     def direct_results(self) -> bool:

@@ -455,6 +455,8 @@ class Normalizer:
                 clean_shortcut=(
                     charnorm.shortcut_ranges() if clean_text is charnorm.clean_text else None
                 ),
+                # self.known is built above as a union of the word lexicons' sets.
+                known_covers_lexicons=words is not None,
             )
 
     @property

@@ -213,6 +213,25 @@ def test_custom_lexicons_are_honoured() -> None:
     assert "penting" not in compiled.normalize(texts[0]).tokens
 
 
+@pytest.mark.parametrize("stopwords", [None, {"penting", "ini", "saja", "zzzunknown"}])
+def test_known_holds_every_word_lexicon(stopwords: set[str] | None) -> None:
+    # The C path skips the lexicon lookups of a word outside Normalizer.known (the
+    # pipeline vouches for this with known_covers_lexicons): it must hold them all.
+    normalizer = Normalizer(stopwords=stopwords, compiled=False)
+    for lexicon in (
+        normalizer._slang_keys,
+        normalizer.stopwords,
+        normalizer._markers,
+        normalizer._shared_or_slang,
+        normalizer.shared_vocabulary,
+        normalizer.dictionary,
+    ):
+        assert lexicon <= normalizer.known
+    compiled = Normalizer(stopwords=stopwords)
+    texts = ["zzzunknown penting kata biasa", "menyebarkan zzzunknownnya yg"]
+    assert_batches_agree(compiled, Normalizer(stopwords=stopwords, compiled=False), texts)
+
+
 EDGE_CASES = [
     "",
     " ",

@@ -78,8 +78,10 @@ typedef struct {
     int word_chunks;              /* stage 3a on (only where stage 2 is on) */
     int link_chunks;              /* stage 3b on (only where stage 2 is on) */
     int general_words;            /* stage 2b on (only where stage 2 is on) */
+    int w_known_covers;           /* known (h_known) holds every word of the word lexicons */
     /* Stage 3c (see analyse_hashtag_chunk): h_prefixes is NULL when it is off. */
     ByteSet h_known;              /* ASCII words of Normalizer.known (a frozenset) */
+    int h_known_is_w_known;       /* built from the words tuple's known itself */
     ByteSet h_short;              /* ASCII words of pipeline._SHORT_SEGMENTS */
     PyObject *h_prefixes;         /* tuple of ASCII str: pipeline._SEGMENT_PREFIXES */
     PyObject *h_suffixes;         /* tuple of ASCII str: pipeline._SEGMENT_SUFFIXES */

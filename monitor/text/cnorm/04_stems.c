@@ -555,17 +555,18 @@ call_stable(FastNormalizer *self, PyObject *token)
 
 /* Normalizer._votes_with_stem (stem != NULL) or pack_votes(Normalizer._word_votes(word))
  * of an [a-z]+ word of n letters (stem == NULL: the stem is asked only if needed, counted in
- * stats[stem_stat] unless stem_stat is -1), added to fields. */
+ * stats[stem_stat] unless stem_stat is -1), added to fields. outside: the word is outside
+ * Normalizer.known (outside_known), so in neither shared set. */
 static int
 add_votes(FastNormalizer *self, PyObject *word, size_t n, PyObject *stem, PyObject *marker,
-          uint32_t *fields, int stem_stat)
+          uint32_t *fields, int stem_stat, int outside)
 {
-    int shared = PySet_Contains(self->w_shared_or_slang, word);
+    int shared = outside ? 0 : PySet_Contains(self->w_shared_or_slang, word);
     if (shared > 0) {
         int other = PySet_Contains(self->w_other_markers, word);
         shared = other < 0 ? -1 : !other;
     }
-    if (shared == 0) {
+    if (shared == 0 && !outside) {
         shared = PySet_Contains(self->w_shared_vocabulary, word);
     }
     if (shared == 0 && n > 3) {

@@ -141,6 +141,18 @@ static int analyse_general_word(FastNormalizer *self, PyObject *word, const char
                                 Entry *out);
 static int analyse_laughter(FastNormalizer *self, size_t n, Entry *out);
 
+
+static int byteset_has(const ByteSet *set, const char *s, size_t n);
+
+/* 1 when the [a-z]+ word s[0:n] is in none of the word lexicons (slang keys, stopwords,
+ * marker words, shared_or_slang, shared_vocabulary): it is outside Normalizer.known, which
+ * holds them all (see w_known_covers); then their lookups are skipped. 0 when unsure. */
+static int
+outside_known(const FastNormalizer *self, const char *s, size_t n)
+{
+    return self->w_known_covers && !byteset_has(&self->h_known, s, n);
+}
+
 /* The Entry of chunk `word` (exact str, UTF-8 `s` of `n` bytes) when it is [a-z]+ and
  * Normalizer._plain_word handles it, or (stage 2b) _new_word_part's general path does: 1
  * with *out filled (new references), 0 when the chunk must go to the analyse() callback,
@@ -170,11 +182,12 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
     /* Where _plain_word returns None, the general path (stage 2b) takes over; the reason is
      * counted when that path is off or gives up. */
     int reason = -1;
+    int outside = outside_known(self, s, n);
     if (elongated(s, n)) {
         reason = S_ELONGATED;
     }
     else {
-        int found = PySet_Contains(self->w_slang_keys, word);
+        int found = outside ? 0 : PySet_Contains(self->w_slang_keys, word);
         if (found == 0) {
             found = clitic_slang(self, s, n);
             if (found > 0) {
@@ -211,17 +224,17 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         PyErr_SetString(PyExc_TypeError, "spread codes must be str");
         goto done;
     }
-    marker = PyDict_GetItemWithError(self->w_marker_votes, word);
+    marker = outside ? NULL : PyDict_GetItemWithError(self->w_marker_votes, word);
     if (marker == NULL && PyErr_Occurred()) {
         goto done;
     }
     Py_XINCREF(marker);
-    int stopword = PySet_Contains(self->w_stopwords, word);
+    int stopword = outside ? 0 : PySet_Contains(self->w_stopwords, word);
     if (stopword < 0) {
         goto done;
     }
     if (stopword) {
-        if (add_votes(self, word, n, NULL, marker, out->fields, S_STOPWORD_STEMS) < 0) {
+        if (add_votes(self, word, n, NULL, marker, out->fields, S_STOPWORD_STEMS, outside) < 0) {
             goto done;
         }
         text = Py_NewRef(self->empty_text);
@@ -231,7 +244,7 @@ analyse_plain_word(FastNormalizer *self, PyObject *word, const char *s, size_t n
         if (stem == NULL) {
             goto done;
         }
-        if (add_votes(self, word, n, stem, marker, out->fields, S_STOPWORD_STEMS) < 0) {
+        if (add_votes(self, word, n, stem, marker, out->fields, S_STOPWORD_STEMS, outside) < 0) {
             goto done;
         }
         int drop = PySet_Contains(self->w_stopwords, stem);

@@ -408,7 +408,7 @@ analyse_general_word(FastNormalizer *self, PyObject *word, const char *s, size_t
     /* _word_votes asks a stem only of an isalpha() word: not of a hyphenated one (stage 3d)
      * nor of one with digits (stage 3e). */
     size_t vote_len = lower_letters(current_s, m) ? m : 0;
-    if (add_votes(self, current, vote_len, NULL, marker, out->fields, -1) < 0) {
+    if (add_votes(self, current, vote_len, NULL, marker, out->fields, -1, 0) < 0) {
         goto done;
     }
     Py_ssize_t nstandard = standard != NULL ? PyTuple_GET_SIZE(standard) : 0;

@@ -234,7 +234,7 @@ digit_word_votes(FastNormalizer *self, PyObject *word, size_t n, int alpha, uint
         return -1;
     }
     Py_XINCREF(marker);
-    int status = add_votes(self, word, stem != NULL ? n : 0, stem, marker, fields, -1);
+    int status = add_votes(self, word, stem != NULL ? n : 0, stem, marker, fields, -1, 0);
     Py_XDECREF(marker);
     Py_XDECREF(stem);
     return status;

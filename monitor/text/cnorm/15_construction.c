@@ -259,6 +259,7 @@ init_hashtags(FastNormalizer *self, PyObject *hashtags)
         PyErr_SetString(PyExc_ValueError, "hashtags: negative limit");
         return -1;
     }
+    self->h_known_is_w_known = known == self->w_known;
     int built = byteset_build(&self->h_known, known);
     if (built > 0) {
         built = byteset_build(&self->h_short, short_segments);
@@ -512,6 +513,7 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
     PyObject *stems = pop_keyword(kw, "stems", &failed);
     PyObject *emoji = pop_keyword(kw, "emoji", &failed);
     PyObject *clean_shortcut = pop_keyword(kw, "clean_shortcut", &failed);
+    PyObject *known_covers = pop_keyword(kw, "known_covers_lexicons", &failed);
     int parsed = !failed && PyArg_ParseTupleAndKeywords(
         args, kw, "$OOOOOOOOnnnddddd", kwlist, &analyse, &fallback, &clean, &spread_calls,
         &result_type, &languages, &feature_names, &packed_fields, &memo_size, &max_memo_chunk,
@@ -532,6 +534,17 @@ FastNormalizer_init(FastNormalizer *self, PyObject *args, PyObject *kwds)
     Py_XDECREF(stems);
     Py_XDECREF(emoji);
     Py_XDECREF(clean_shortcut);
+    /* The caller vouches that Normalizer.known is a superset of slang keys, stopwords,
+     * marker words, shared_or_slang and shared_vocabulary (Normalizer.__init__ builds it
+     * from them), all frozensets; the byte set of known (stage 3c's) is that set. A word
+     * outside it then needs none of their lookups (outside_known). */
+    self->w_known_covers = !failed && known_covers == Py_True && self->h_prefixes != NULL &&
+                           self->h_known_is_w_known &&
+                           PyFrozenSet_CheckExact(self->w_slang_keys) &&
+                           PyFrozenSet_CheckExact(self->w_stopwords) &&
+                           PyFrozenSet_CheckExact(self->w_shared_or_slang) &&
+                           PyFrozenSet_CheckExact(self->w_shared_vocabulary);
+    Py_XDECREF(known_covers);
     if (failed) {
         return -1;
     }
