@@ -14,8 +14,8 @@ typedef struct {
 } Entry;
 
 /* Keys of up to INLINE_KEY bytes live in the memo entry itself, longer ones in the
- * generation's key arena: 94% of the chunks of a social-media stream are that short, and a
- * hit then reads one cache line. */
+ * generation's key arena: 94% of the chunks of the benchmark's stream are that short, and
+ * such a hit reads one cache line. */
 #define INLINE_KEY 13
 /* A memoised field is narrow: a language vote sum (at most 2 * VOTE_SCALE per word) fits 16
  * bits and every other count of a chunk of at most max_memo_chunk characters fits 8; a chunk
@@ -37,6 +37,8 @@ typedef struct {
     uint8_t key_len;         /* bytes */
     char key[INLINE_KEY];    /* the key, or (key_len > INLINE_KEY) its uint32 arena offset */
 } MemoEntry;
+
+_Static_assert(sizeof(void *) != 8 || sizeof(MemoEntry) == 64, "a memo entry is one cache line");
 
 /* Longest key a MemoEntry records (its key_len is one byte). */
 #define MAX_MEMO_KEY 255
@@ -144,8 +146,8 @@ gen_free(Generation *gen)
     memset(gen, 0, sizeof(*gen));
 }
 
-/* Rebuild the slots; every entry's full hash is recomputed from its key (entries keep only
- * the upper half, and a rehash happens a few times per generation at most). */
+/* Rebuild the slots; every entry's hash is recomputed from its key (an entry keeps only a
+ * 16-bit tag of it, and a rehash happens a few times per generation at most). */
 static int
 gen_rehash(Generation *gen, size_t nslots)
 {
