@@ -12,28 +12,24 @@ from __future__ import annotations
 import functools
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text.charnorm import clean_text
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import MAX_WORD, Normalizer, token_matches
 from monitor.text.slang import SlangLexicon
-from tests.text.test_cnorm import benchmark_stream
+from tests.text.test_cnorm import benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import (
     PLAIN_WORDS,
+    SAFE,
     assert_golden_inputs_agree,
     assert_three_agree,
     stat,
     with_case,
 )
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
 
-SAFE = '.,!?;:"()'
 UNSAFE = "'-/@#_&*+=%$<>[]{}~^|`\\0123456789"
 # The chunks stage 3a may take (the C side also requires lower(W) to be stage-2 plain and
 # sends W in RESERVED to Python when punctuation follows it).

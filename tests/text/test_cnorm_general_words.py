@@ -16,29 +16,24 @@ from __future__ import annotations
 import functools
 import itertools
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text import features as feat
 from monitor.text.elongation import MAX_VARIABLE_RUNS, is_laughter
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import MAX_WORD, Normalizer, _RecordingStemmer
 from monitor.text.slang import SlangLexicon, default_slang
 from monitor.text.stopwords import default_stopwords
-from tests.text.test_cnorm import assert_batches_agree, benchmark_stream
+from tests.text.test_cnorm import assert_batches_agree, benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import (
+    SAFE,
     assert_golden_inputs_agree,
     assert_three_agree,
     stat,
     with_case,
 )
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
-
-SAFE = '.,!?;:"()'
+pytestmark = needs_extension
 
 
 def _normalizers(**kwargs: object) -> tuple[Normalizer, Normalizer, Normalizer]:

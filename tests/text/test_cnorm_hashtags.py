@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 
 from monitor.text import hashtags, pipeline
 from monitor.text.charnorm import clean_text
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.hashtags import MAX_SEGMENTED_RUN, segment, split_hashtag
 from monitor.text.pipeline import Normalizer, _RecordingStemmer, token_matches
 from monitor.text.slang import SlangLexicon
-from tests.text.test_cnorm import assert_batches_agree, benchmark_stream
+from tests.text.test_cnorm import assert_batches_agree, benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import (
+    SAFE,
     assert_agree_and_claims_match,
     assert_golden_inputs_agree,
     assert_three_agree,
@@ -33,11 +33,8 @@ from tests.text.test_cnorm_words import (
     with_case,
 )
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
 
-SAFE = '.,!?;:"()'
 # What the C side looks at (its own test, written independently of the regex it relies on).
 _HASHTAG_SHAPE = re.compile(r'#[A-Za-z0-9][A-Za-z0-9_]*[.,!?;:"()]*')
 _CHUNK_MAX = 64

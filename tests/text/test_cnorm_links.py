@@ -12,16 +12,15 @@ from __future__ import annotations
 import functools
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text.charnorm import clean_text
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import Normalizer, token_matches
 from monitor.text.urls import MENTION_TOKEN, url_token
-from tests.text.test_cnorm import benchmark_stream
+from tests.text.test_cnorm import benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import (
+    SAFE,
     assert_agree_and_claims_match,
     assert_golden_inputs_agree,
     assert_three_agree,
@@ -29,11 +28,8 @@ from tests.text.test_cnorm_words import (
     with_case,
 )
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
 
-SAFE = '.,!?;:"()'
 # What the C side takes (its own test, written independently of the regex it relies on).
 _URL_SHAPE = re.compile(
     r"(?:[Hh][Tt][Tt][Pp][Ss]?://|[Ww][Ww][Ww]\.)[^\x00-\x20\x7f-\U0010ffff<>\"'()\[\]{}]+"

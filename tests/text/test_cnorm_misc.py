@@ -13,16 +13,15 @@ from __future__ import annotations
 import functools
 import re
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text.charnorm import clean_text
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import MAX_WORD, Normalizer, _RecordingStemmer, token_matches
 from monitor.text.slang import SlangLexicon, default_slang
-from tests.text.test_cnorm import assert_batches_agree, benchmark_stream
+from tests.text.test_cnorm import assert_batches_agree, benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import (
+    SAFE,
     assert_agree_and_claims_match,
     assert_golden_inputs_agree,
     assert_three_agree,
@@ -30,11 +29,8 @@ from tests.text.test_cnorm_words import (
     with_case,
 )
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
 
-SAFE = '.,!?;:"()'
 _P = r"[.,!?;:\"()]*"
 MAX_CHUNK = 48
 COUNTERS = ("c_numbers", "c_hyphen_words", "c_dotted_mentions")

@@ -29,7 +29,6 @@ from monitor.text.charnorm import (
     strip_invisible,
 )
 from monitor.text.emoji import EMOJI_CLASS, emoji_token
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.pipeline import (
     Normalizer,
     class_code_points,
@@ -37,14 +36,11 @@ from monitor.text.pipeline import (
     surface_counts,
     token_matches,
 )
-from tests.text.test_cnorm import _fast_kwargs, benchmark_stream
-from tests.text.test_cnorm_words import assert_golden_inputs_agree, assert_three_agree, stat
+from tests.text.test_cnorm import _fast_kwargs, benchmark_stream, needs_extension
+from tests.text.test_cnorm_words import SAFE, assert_golden_inputs_agree, assert_three_agree, stat
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
 
-SAFE = '.,!?;:"()'
 MAX_CHUNK = 48
 _SINGLES = dict(emoji_chunk_tables()[0])
 _INDICATORS = range(0x1F1E6, 0x1F200)

@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.fast_stemmer import C_STEMMER_AVAILABLE, FastStemmer
 from monitor.text.pipeline import Normalizer, _RecordingStemmer
 from monitor.text.slang import SlangLexicon
@@ -33,13 +32,11 @@ from monitor.text.stem import (
     read_stem_cache,
 )
 from monitor.text.stopwords import default_stopwords
-from tests.text.test_cnorm import assert_same, benchmark_stream
+from tests.text.test_cnorm import assert_same, benchmark_stream, needs_extension
 from tests.text.test_cnorm_words import PLAIN_WORDS, stat, with_case
 
 pytestmark = [
-    pytest.mark.skipif(
-        pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-    ),
+    needs_extension,
     pytest.mark.skipif(not C_STEMMER_AVAILABLE, reason="the C stemmer is not built"),
 ]
 

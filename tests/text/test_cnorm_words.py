@@ -11,23 +11,27 @@ import functools
 import random
 from collections.abc import Callable, Sequence
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.text import features as feat
 from monitor.text.charnorm import clean_text
-from monitor.text.extensions import PURE_PYTHON_ENV, pure_python_requested
 from monitor.text.langid import marker_words
 from monitor.text.pipeline import Normalizer, _RecordingStemmer
 from monitor.text.slang import SlangLexicon, default_slang
 from monitor.text.stopwords import NEGATIONS, default_stopwords
-from tests.text.test_cnorm import assert_batches_agree, assert_same, benchmark_stream
+from tests.text.test_cnorm import (
+    assert_batches_agree,
+    assert_same,
+    benchmark_stream,
+    needs_extension,
+)
 from tests.text.test_golden import PAIRS
 
-pytestmark = pytest.mark.skipif(
-    pure_python_requested(), reason=f"{PURE_PYTHON_ENV} is set: the C extension is disabled"
-)
+pytestmark = needs_extension
+
+# The safe punctuation the C side takes around a word (SAFE_PUNCT in cnorm/07_word_chunks.c).
+SAFE = '.,!?;:"()'
 
 
 def _three(**kwargs: object) -> tuple[Normalizer, Normalizer, Normalizer]:

@@ -292,11 +292,10 @@ entry_from_contribution(FastNormalizer *self, PyObject *contribution, Entry *out
     return 0;
 }
 
-/* text.split() as a tuple (new reference) of an exact str. */
 /* A tuple or frozenset of exact str only can never be part of a reference cycle: the
  * garbage collector untracks such tuples itself, at its next pass, and never untracks sets.
  * Untracking them when they are made saves the collections from walking them again and
- * again (the memo holds one tokens tuple per chunk; the lexicon sets hold ~10^5 words). */
+ * again (a result holds a tokens tuple per post; the lexicon sets hold ~10^5 words). */
 static void
 untrack_if_atomic(PyObject *container)
 {
@@ -326,54 +325,33 @@ untrack_if_atomic(PyObject *container)
     PyObject_GC_UnTrack(container);
 }
 
-static PyObject *
-tokens_of_text(FastNormalizer *self, PyObject *text)
-{
-    PyObject *tokens;
-    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    if (len == 0) {
-        tokens = Py_NewRef(self->empty_tuple);
-    }
-    else {
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        int plain = 1; /* no whitespace: text.split() == [text], share the object */
-        for (Py_ssize_t i = 0; i < len && plain; i++) {
-            plain = !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
-        }
-        if (plain) {
-            tokens = PyTuple_Pack(1, text);
-        }
-        else {
-            PyObject *list = PyUnicode_Split(text, NULL, -1);
-            if (list == NULL) {
-                return NULL;
-            }
-            tokens = PyList_AsTuple(list);
-            Py_DECREF(list);
-        }
-        if (tokens != NULL) {
-            untrack_if_atomic(tokens);
-        }
-    }
-    return tokens;
-}
-
-/* An Entry's tokens for `text`: *out NULL when they are (text,), a non-empty text without
- * whitespace (most chunks are one word: no tuple is made for them), else tokens_of_text.
- * 0, or -1 with an exception set. */
+/* An Entry's tokens for `text`, text.split(): *out NULL when that is (text,), a non-empty
+ * text without whitespace (most chunks are one word: no tuple is made for them), else a new
+ * tuple of str, untracked (the empty one shared). 0, or -1 with an exception set. */
 static int
 entry_tokens(FastNormalizer *self, PyObject *text, PyObject **out)
 {
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    int single = len > 0;
-    if (single) {
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        for (Py_ssize_t i = 0; i < len && single; i++) {
-            single = !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
-        }
+    if (len == 0) {
+        *out = Py_NewRef(self->empty_tuple);
+        return 0;
     }
-    *out = single ? NULL : tokens_of_text(self, text);
-    return single || *out != NULL ? 0 : -1;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    int single = 1;
+    for (Py_ssize_t i = 0; i < len && single; i++) {
+        single = !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+    }
+    if (single) {
+        *out = NULL;
+        return 0;
+    }
+    PyObject *list = PyUnicode_Split(text, NULL, -1);
+    *out = list != NULL ? PyList_AsTuple(list) : NULL;
+    Py_XDECREF(list);
+    if (*out == NULL) {
+        return -1;
+    }
+    untrack_if_atomic(*out);
+    return 0;
 }

@@ -185,8 +185,19 @@ hyphen_pair_dash(const char *s, size_t n)
     return dash;
 }
 
-/* The CStemmer's stem_word(s[:n]): a new reference to a str, NULL without an exception when
+/* The CStemmer's stem_word(word): a new reference to a str, NULL without an exception when
  * it answers None (too long: FastStemmer would then stem in Python), NULL with one on error. */
+static PyObject *
+singular_of(PyObject *stem_word, PyObject *word)
+{
+    PyObject *stem = PyObject_CallOneArg(stem_word, word);
+    if (stem != NULL && !PyUnicode_CheckExact(stem)) {
+        Py_CLEAR(stem); /* None */
+    }
+    return stem;
+}
+
+/* singular_of the word s[:n]. */
 static PyObject *
 singular_stem(PyObject *stem_word, const char *s, size_t n)
 {
@@ -194,11 +205,8 @@ singular_stem(PyObject *stem_word, const char *s, size_t n)
     if (word == NULL) {
         return NULL;
     }
-    PyObject *stem = PyObject_CallOneArg(stem_word, word);
+    PyObject *stem = singular_of(stem_word, word);
     Py_DECREF(word);
-    if (stem != NULL && !PyUnicode_CheckExact(stem)) {
-        Py_CLEAR(stem); /* None */
-    }
     return stem;
 }
 
@@ -252,11 +260,8 @@ plural_stem(FastNormalizer *self, PyObject *stem_word, PyObject *word, const cha
             goto error;
         }
         if (me != NULL) {
-            PyObject *stem = PyObject_CallOneArg(stem_word, me);
+            PyObject *stem = singular_of(stem_word, me);
             Py_DECREF(me);
-            if (stem != NULL && !PyUnicode_CheckExact(stem)) {
-                Py_CLEAR(stem); /* None: too long for the CStemmer */
-            }
             Py_SETREF(root2, stem);
             if (root2 == NULL) {
                 Py_DECREF(root1);
@@ -334,10 +339,7 @@ learn_stem(FastNormalizer *self, PyObject *word, Py_ssize_t dash, PyObject *entr
         goto done;
     }
     if (dash < 0) {
-        stem = PyObject_CallOneArg(stem_word, word);
-        if (stem != NULL && !PyUnicode_CheckExact(stem)) {
-            Py_CLEAR(stem); /* None: a word too long for the CStemmer */
-        }
+        stem = singular_of(stem_word, word);
     }
     else {
         Py_ssize_t n;
