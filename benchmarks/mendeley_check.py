@@ -9,8 +9,9 @@ It reports
 
 (a) the shipped model (newest under ``models/``) on all 600 articles, and
 (b) ``pantau train`` on that file with 12-fold cross-validation grouped by topic
-    (topic = row // 50), next to a TF-IDF + logistic regression baseline under the same
-    folds.
+    (topic = row // 50), with its default parameters and with ``--tune`` (C and the
+    surface weight chosen by inner topic-grouped CV inside every fold, so still a clean
+    hold-out), next to a TF-IDF + logistic regression baseline under the same folds.
 
 Both go through the same functions as the commands, which are (equivalently)::
 
@@ -18,12 +19,28 @@ Both go through the same functions as the commands, which are (equivalently)::
         --valid-value valid --group-col "" --include-seen --json
     pantau train FILE --text-col berita --label-col tagging --hoax-value hoax \
         --valid-value valid --topic-col "" --group-col "" --date-col "" \
-        --rows-per-topic 50 --topic-folds 12 --no-save --json
+        --rows-per-topic 50 --topic-folds 12 --no-save --json [--tune]
 
 (the script prints them with the file filled in).
 
 The corpus is never copied into the project and no model trained on it is written: (b)
 validates only (``fit_final=False``), and plots from (a) go to a temporary directory.
+
+What limits (b), measured 2026-11-27 (scratch experiments, nothing kept): the issue aims
+for ROC-AUC 0.80 under topic folds, and no lexical model we tried gets there.
+
+- Our estimator over a grid of 48 settings (C 0.3-10, surface weight 0/0.05, topic filter
+  0.3/0.5/0.7, word n-grams 1-2), each scored on the test folds themselves (so optimistic):
+  best 0.723. Chosen honestly by nested inner CV (``--tune``): 0.696.
+- Other families under the same folds: NB-SVM 0.702, raw-word TF-IDF 0.66-0.70, char
+  n-grams 0.655, LSA + LR 0.661-0.664, the first 300/600 characters only 0.620/0.654.
+- Mean ROC-AUC within a single topic is no higher than the pooled one (0.66-0.73), so
+  the loss is not a per-topic score offset: the models cannot rank articles on one topic.
+- Each of the three human referees reaches ROC-AUC 0.83-0.91 against the majority label
+  (71% of items unanimous), so the labels are learnable, but a referee judges whether the
+  claim is true, which needs knowledge of the world that word counts from 550 articles on
+  11 other topics do not carry. The same features score 0.765-0.786 under near-duplicate
+  folds, where the topic has been seen.
 """
 
 from __future__ import annotations
@@ -51,6 +68,7 @@ from monitor.model.grouping import assign_group_folds, fold_splits  # noqa: E402
 from monitor.model.registry import newest_model  # noqa: E402
 from monitor.model.scorer import Scorer  # noqa: E402
 from monitor.model.train import TrainConfig, train_model  # noqa: E402
+from monitor.model.tuning import TuningGrid, describe_choices  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared/data/mendeley-600/600 news with valid hoax label.csv"
 OPTIONS = LoadOptions(
@@ -103,17 +121,19 @@ def baseline_cv(data: LabelledData, topics: np.ndarray, folds: int) -> np.ndarra
     return out
 
 
-def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int) -> None:
-    """(b): `pantau train --rows-per-topic 50 --topic-folds 12 --no-save` on the file."""
+def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int, tune: bool) -> None:
+    """(b): `pantau train --rows-per-topic 50 --topic-folds 12 --no-save [--tune]`."""
     start = time.perf_counter()
-    config = TrainConfig(topic_folds=folds, n_boot=n_boot, n_jobs=jobs)
+    config = TrainConfig(
+        topic_folds=folds, n_boot=n_boot, n_jobs=jobs, tuning=TuningGrid() if tune else None
+    )
     result = train_model(data, config, fit_final=False)
     y = data.y
-    topics = np.asarray(data.topics, dtype=object)
     ours = result.predictions["topic"]
     report = result.evaluation["topic"]
     metrics = report["metrics"]
-    print(f"(b) pantau train, {report['description']} ({time.perf_counter() - start:.0f} s)")
+    flag = " --tune" if tune else ""
+    print(f"(b) pantau train{flag}, {report['description']} ({time.perf_counter() - start:.0f} s)")
     print(f"    ROC-AUC  {_fmt(metrics['roc_auc'])}")
     print(f"    PR-AUC   {_fmt(metrics['pr_auc'])}")
     print(f"    accuracy at 0.5                 {accuracy_score(y, ours >= 0.5):.3f}")
@@ -122,13 +142,20 @@ def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int) -> No
         f"precision {_fmt(metrics['precision'])}, recall {_fmt(metrics['recall'])}, "
         f"accuracy {_fmt(metrics['accuracy'])}"
     )
-    base = baseline_cv(data, topics, folds)
-    print(
-        f"    baseline TF-IDF + LR, same folds: ROC-AUC {roc_auc_score(y, base):.3f}, "
-        f"accuracy at 0.5 {accuracy_score(y, base >= 0.5):.3f}"
-    )
+    if tune:
+        print(f"    chosen per fold: {describe_choices(report['tuning']['chosen'])}")
     other = result.evaluation[result.primary_scheme]
     print(f"    (also: {other['description']}: ROC-AUC {_fmt(other['metrics']['roc_auc'])})")
+
+
+def baseline_check(data: LabelledData, folds: int) -> None:
+    """The plain TF-IDF + LR baseline under (b)'s topic folds."""
+    y = data.y
+    base = baseline_cv(data, np.asarray(data.topics, dtype=object), folds)
+    print(
+        f"(b) baseline TF-IDF + LR, same folds: ROC-AUC {roc_auc_score(y, base):.3f}, "
+        f"accuracy at 0.5 {accuracy_score(y, base >= 0.5):.3f}"
+    )
 
 
 def equivalent_commands(path: Path, folds: int) -> list[str]:
@@ -139,6 +166,9 @@ def equivalent_commands(path: Path, folds: int) -> list[str]:
         f"pantau evaluate --data {quoted} {columns} --group-col '' --include-seen --json",
         f"pantau train {quoted} {columns} --topic-col '' --group-col '' --date-col '' "
         f"--rows-per-topic {OPTIONS.rows_per_topic} --topic-folds {folds} --no-save --json",
+        f"pantau train {quoted} {columns} --topic-col '' --group-col '' --date-col '' "
+        f"--rows-per-topic {OPTIONS.rows_per_topic} --topic-folds {folds} --no-save --json "
+        "--tune",
     ]
 
 
@@ -149,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--jobs", type=int, default=1, help="folds fitted in parallel")
     parser.add_argument("--skip-a", action="store_true", help="only run (b)")
+    parser.add_argument(
+        "--skip-tuned", action="store_true", help="skip (b) with --tune (~3 minutes)"
+    )
     args = parser.parse_args(argv)
     if not args.data.is_file():
         raise SystemExit(f"no such file: {args.data}")
@@ -161,9 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.skip_a:
         shipped_model_check(data, args.bootstrap)
-    topic_cv_check(data, args.folds, args.bootstrap, args.jobs)
+    topic_cv_check(data, args.folds, args.bootstrap, args.jobs, tune=False)
+    if not args.skip_tuned:
+        topic_cv_check(data, args.folds, args.bootstrap, args.jobs, tune=True)
+    baseline_check(data, args.folds)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("equivalent commands (a), (b):")
+    print("equivalent commands (a), (b), (b) tuned:")
     for command in equivalent_commands(args.data, args.folds):
         print(f"    {command}")
     return 0

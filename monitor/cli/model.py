@@ -238,14 +238,24 @@ def train(
         bool, typer.Option("--save/--no-save", help="Save the model (--no-save: only validate).")
     ] = True,
     as_json: AsJson = False,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            help="Choose C and the surface weight by inner CV grouped by topic, nested in "
+            "every validation fold (about 30x the fits)."
+        ),
+    ] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Train a model: validate on grouped splits, pick the threshold, save to the registry."""
     from monitor.model.card import save_trained_model
     from monitor.model.estimator import ModelParams
     from monitor.model.train import TrainConfig, train_model
+    from monitor.model.tuning import TuningGrid, describe_choices
     from monitor.model.validation import ValidationError
 
+    if tune and c is not None:
+        fail("--c and --tune exclude each other: tuning chooses C")
     settings = load_settings()
     paths = files or sorted(DEFAULT_CORPUS_DIR.glob("*.csv"))
     if not paths:
@@ -278,6 +288,7 @@ def train(
         topic_folds=topic_folds,
         n_boot=bootstrap,
         n_jobs=jobs,
+        tuning=TuningGrid() if tune else None,
     )
     try:
         with _progress(progress) as callback:
@@ -300,6 +311,9 @@ def train(
     console.print(_metrics_table("Validation (95% bootstrap intervals)", result.evaluation))
     for name, scheme in result.evaluation.items():
         console.print(f"  {name}: {scheme['description']}", highlight=False)
+        if "tuning" in scheme:
+            choices = describe_choices(scheme["tuning"]["chosen"])
+            console.print(f"    tuned per fold: {choices}", highlight=False)
     t = result.threshold
     console.print(
         f"threshold {t.threshold:.3f} for precision ≥ {t.target_precision:.2f} "

@@ -125,6 +125,7 @@ def build_card(
             "options": options.to_json(),
         },
         "parameters": {**result.config.params.to_json(), **result.config.to_json()},
+        "tuning_selection": result.selection.to_json() if result.selection else None,
         "threshold": {
             "value": round(result.threshold.threshold, 6),
             "target_precision": result.threshold.target_precision,

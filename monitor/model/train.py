@@ -8,8 +8,9 @@ is judged on never chose it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,9 @@ from monitor.model.estimator import ModelParams, build_estimator, hash_frame, to
 from monitor.model.grouping import merge_groupings, near_duplicate_groups
 from monitor.model.inputs import NORMALIZED_COLUMN, build_model_input
 from monitor.model.metrics import ThresholdChoice, choose_threshold, evaluate_predictions
+from monitor.model.tuning import Selection, TuningGrid, inner_groups, select_params
 from monitor.model.validation import (
+    Tuning,
     cross_validate,
     crossfit_thresholds,
     fit_predict,
@@ -49,6 +52,8 @@ class TrainConfig:
     n_boot: int = 1000
     n_jobs: int = 1
     seed: int = 0
+    #: Choose C and the surface weight by nested inner CV (None: use ``params`` as given).
+    tuning: TuningGrid | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the configuration as a JSON-ready dict."""
@@ -59,6 +64,7 @@ class TrainConfig:
             "time_test_fraction": self.time_test_fraction,
             "bootstrap_resamples": self.n_boot,
             "seed": self.seed,
+            "tuning": self.tuning.to_json() if self.tuning else None,
         }
 
 
@@ -77,6 +83,9 @@ class TrainResult:
     notes: list[str] = field(default_factory=list)
     #: Held-out hoax probabilities per scheme, one per row (NaN where a row was not tested).
     predictions: dict[str, np.ndarray] = field(default_factory=dict)
+    #: With tuning and a final fit: the selection made on all rows (its params are in
+    #: ``config.params``).
+    selection: Selection | None = None
 
 
 def text_fingerprint(text: str) -> str:
@@ -107,6 +116,17 @@ def _scheme_report(
         y, probabilities, thresholds, groups=boot_groups, n_boot=config.n_boot, seed=config.seed
     )
     return {"description": description, **extra, **report}
+
+
+def _tuning_summary(selections: Sequence[Selection | None]) -> dict[str, Any]:
+    """What the folds of one scheme chose: each fold's (C, surface weight), in fold order."""
+    return {
+        "chosen": [
+            {"c": s.params.c, "surface_weight": s.params.surface_weight, "skipped": s.skipped}
+            for s in selections
+            if s is not None
+        ]
+    }
 
 
 def train_model(
@@ -158,6 +178,10 @@ def _train_model(
         else "near-duplicate clusters (word 3-shingles, Jaccard ≥ 0.6)"
     )
 
+    tuning = None
+    if config.tuning is not None:
+        tuning = Tuning(config.tuning, inner_groups(known_topics, claim_groups))
+
     def fold_progress(stage: str) -> Callable[[int, int], None] | None:
         if progress is None:
             return None
@@ -175,6 +199,7 @@ def _train_model(
         topics=known_topics,
         n_jobs=config.n_jobs,
         on_fold=fold_progress(f"{primary} folds"),
+        tuning=tuning,
     )
     predictions = {primary: cv.probabilities}
     threshold = choose_threshold(y, cv.probabilities, config.target_precision)
@@ -196,6 +221,8 @@ def _train_model(
             threshold_rule="cross-fitted on the other folds",
         )
     }
+    if tuning is not None:
+        evaluation[primary]["tuning"] = _tuning_summary(cv.selections)
 
     topics = [t if t is not None else f"?{i}" for i, t in enumerate(data.topics)]
     n_topics = len({t for t in data.topics if t is not None})
@@ -211,6 +238,7 @@ def _train_model(
             topics=known_topics,
             n_jobs=config.n_jobs,
             on_fold=fold_progress("topic folds"),
+            tuning=tuning,
         )
         predictions["topic"] = topic_cv.probabilities
         evaluation["topic"] = _scheme_report(
@@ -226,6 +254,8 @@ def _train_model(
             n_groups=topic_cv.n_groups,
             threshold_rule="cross-fitted on the other folds",
         )
+        if tuning is not None:
+            evaluation["topic"]["tuning"] = _tuning_summary(topic_cv.selections)
     else:
         notes.append("no topic column with two or more topics: topic-grouped CV skipped")
 
@@ -233,7 +263,7 @@ def _train_model(
     if split is not None and len(np.unique(y[split.train_index])) == 2:
         if progress:
             progress("time split", 0, 1)
-        predicted = fit_predict(
+        predicted, time_selection = fit_predict(
             hashed,
             y,
             split.train_index,
@@ -242,6 +272,7 @@ def _train_model(
             config.params,
             n_surface,
             known_topics,
+            tuning,
         )
         if progress:
             progress("time split", 1, 1)
@@ -259,13 +290,32 @@ def _train_model(
             test_rows=len(split.test_index),
             threshold_rule="the shipped threshold",
         )
+        if tuning is not None:
+            evaluation["time"]["tuning"] = _tuning_summary([time_selection])
     else:
         notes.append("too few dated rows (or one class before the cut): time split skipped")
 
     estimator = None
+    selection = None
     if fit_final:
         if progress:
             progress("final fit", 0, 1)
+        if tuning is not None:
+            selection = select_params(
+                hashed,
+                y,
+                np.arange(len(y)),
+                tuning.groups,
+                config.params,
+                tuning.grid,
+                n_surface,
+                known_topics,
+            )
+            config = dataclasses.replace(config, params=selection.params)
+            notes.append(
+                f"tuning chose C={selection.params.c:g}, surface weight "
+                f"{selection.params.surface_weight:g} for the final model"
+            )
         allowed = topic_spread_mask(hashed, known_topics, config.params, n_surface)
         estimator = build_estimator(config.params, feature_names, claim_groups, allowed)
         estimator.fit(frame, y)
@@ -282,4 +332,5 @@ def _train_model(
         fingerprints=sorted({text_fingerprint(t) for t in data.texts}),
         notes=notes,
         predictions=predictions,
+        selection=selection,
     )

@@ -20,12 +20,21 @@ from threadpoolctl import threadpool_limits
 from monitor.model.estimator import ModelParams, build_prehashed_estimator, topic_spread_mask
 from monitor.model.grouping import assign_group_folds, fold_splits
 from monitor.model.metrics import choose_threshold
+from monitor.model.tuning import Selection, TuningGrid, select_params
 
 FoldCallback = Callable[[int, int], None]
 
 
 class ValidationError(Exception):
     """A split cannot be made or fitted (e.g. a training part with a single class)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """Nested parameter selection: the grid, and the inner group of every row."""
+
+    grid: TuningGrid
+    groups: np.ndarray
 
 
 def fit_predict(
@@ -37,11 +46,14 @@ def fit_predict(
     params: ModelParams,
     n_surface: int,
     topics: np.ndarray | None = None,
-) -> np.ndarray:
+    tuning: Tuning | None = None,
+) -> tuple[np.ndarray, Selection | None]:
     """Fit on ``train`` rows of :func:`hash_frame` output; return ``test`` hoax probabilities.
 
     ``topics`` (one per row, ``None`` where unknown) feed the topic-spread filter, computed
-    from the training rows only.
+    from the training rows only. With ``tuning``, C and the surface weight are first chosen
+    by inner cross-validation over the ``train`` rows (:func:`select_params`); the
+    selection is returned beside the probabilities (``None`` without tuning).
 
     BLAS and OpenMP are limited to one thread here too, because with ``n_jobs > 1`` this
     runs in a worker process that does not inherit the caller's limits.
@@ -53,12 +65,19 @@ def fit_predict(
         raise ValidationError("a training fold holds only one class")
     train_rows = hashed[train]  # one row slice of a wide sparse matrix, used twice
     with threadpool_limits(limits=1):
+        selection = None
+        if tuning is not None:
+            selection = select_params(
+                hashed, y, train, tuning.groups, params, tuning.grid, n_surface, topics
+            )
+            params = selection.params
         allowed = None
         if topics is not None:
             allowed = topic_spread_mask(train_rows, topics[train], params, n_surface)
         estimator = build_prehashed_estimator(params, n_surface, calibration_groups[train], allowed)
         estimator.fit(train_rows, y[train])
-        return np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
+        predicted = np.asarray(estimator.predict_proba(hashed[test])[:, 1], dtype=np.float64)
+        return predicted, selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +87,8 @@ class CrossValidation:
     probabilities: np.ndarray
     fold_ids: np.ndarray
     groups: np.ndarray
+    #: Each fold's parameter selection, in fold order (empty without tuning).
+    selections: tuple[Selection, ...] = ()
 
     @property
     def n_folds(self) -> int:
@@ -92,25 +113,37 @@ def cross_validate(
     topics: np.ndarray | None = None,
     n_jobs: int = 1,
     on_fold: FoldCallback | None = None,
+    tuning: Tuning | None = None,
 ) -> CrossValidation:
     """Run grouped k-fold cross-validation; every group stays inside one fold.
 
-    ``on_fold(done, total)`` is called after each fold. Raises ValidationError when a fold
-    cannot be fitted and ValueError when there are fewer than two groups.
+    With ``tuning`` every fold selects its parameters on its own training rows (nested
+    cross-validation). ``on_fold(done, total)`` is called after each fold. Raises
+    ValidationError when a fold cannot be fitted and ValueError when there are fewer than
+    two groups.
     """
     fold_ids = assign_group_folds(groups, n_folds)
     splits = fold_splits(fold_ids)
     probabilities = np.full(len(y), np.nan)
+    selections: list[Selection] = []
     jobs = (
-        delayed(fit_predict)(hashed, y, train, test, calibration_groups, params, n_surface, topics)
+        delayed(fit_predict)(
+            hashed, y, train, test, calibration_groups, params, n_surface, topics, tuning
+        )
         for train, test in splits
     )
-    results: Iterator[np.ndarray] = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    for done, ((_, test), predicted) in enumerate(zip(splits, results, strict=True), start=1):
+    results: Iterator[tuple[np.ndarray, Selection | None]] = Parallel(
+        n_jobs=n_jobs, return_as="generator"
+    )(jobs)
+    for done, ((_, test), (predicted, selection)) in enumerate(
+        zip(splits, results, strict=True), start=1
+    ):
         probabilities[test] = predicted
+        if selection is not None:
+            selections.append(selection)
         if on_fold is not None:
             on_fold(done, len(splits))
-    return CrossValidation(probabilities, fold_ids, np.asarray(groups))
+    return CrossValidation(probabilities, fold_ids, np.asarray(groups), tuple(selections))
 
 
 def crossfit_thresholds(

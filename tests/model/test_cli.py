@@ -95,6 +95,34 @@ def test_train_takes_the_topic_filter_share(
     assert ("at least 50% of the training topics" in card["estimator"]) is filtered
 
 
+@pytest.mark.slow
+def test_train_with_tuning_reports_each_folds_choice(env: Path, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c.csv", synthetic_rows(seed=8)[:80])
+    code, output = _run(
+        "train", str(corpus), "--no-save", "--json", "--tune", "--folds", "2",
+        "--topic-folds", "2", "--bootstrap", "10", "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    report = json.loads(output[output.index("{") :])
+    for scheme in ("claim_group", "topic"):
+        chosen = report["evaluation"][scheme]["tuning"]["chosen"]
+        assert len(chosen) == 2
+        assert all(c["c"] in (0.3, 1.0, 3.0, 10.0) for c in chosen)
+    code, output = _run(
+        "train", str(corpus), "--no-save", "--tune", "--folds", "2", "--topic-folds", "2",
+        "--bootstrap", "10", "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    assert output.count("tuned per fold: C=") == 3  # claim groups, topics, time split
+
+
+def test_train_refuses_a_fixed_c_with_tuning(env: Path, tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c.csv", synthetic_rows(seed=8)[:40])
+    code, output = _run("train", str(corpus), "--tune", "--c", "3", "--no-progress")
+    assert code == 1
+    assert "--c and --tune exclude each other" in output
+
+
 def test_train_with_a_missing_column_fails_clearly(env: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("isi,label\nsatu,hoax\n")
