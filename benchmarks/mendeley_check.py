@@ -108,6 +108,23 @@ def shipped_model_check(data: LabelledData, n_boot: int) -> None:
     print(f"    rows seen in training: {report['rows_seen_in_training']} (expected 0)")
 
 
+def mean_topic_auc(y: np.ndarray, probabilities: np.ndarray, topics: np.ndarray) -> float:
+    """Mean of the per-topic ROC-AUCs (topics holding both labels).
+
+    Under topic folds each fold is one topic, so this is the mean of per-fold ROC-AUCs, the
+    usual way grouped cross-validation is summarised (scikit-learn's ``cross_validate``),
+    and how the issue's baseline figure of 0.70 reads; the pooled ROC-AUC over all
+    out-of-fold scores, which the reports give first, also asks scores of different
+    topics to be comparable, and is lower.
+    """
+    values = [
+        roc_auc_score(y[topics == topic], probabilities[topics == topic])
+        for topic in np.unique(topics.astype(str))
+        if len(np.unique(y[topics == topic])) == 2
+    ]
+    return float(np.mean(values))
+
+
 def baseline_cv(data: LabelledData, topics: np.ndarray, folds: int) -> np.ndarray:
     """TF-IDF + logistic regression (scikit-learn defaults) under the same topic folds."""
     texts = np.asarray(data.texts, dtype=object)
@@ -129,12 +146,14 @@ def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int, tune:
     )
     result = train_model(data, config, fit_final=False)
     y = data.y
+    topics = np.asarray(data.topics, dtype=object).astype(str)
     ours = result.predictions["topic"]
     report = result.evaluation["topic"]
     metrics = report["metrics"]
     flag = " --tune" if tune else ""
     print(f"(b) pantau train{flag}, {report['description']} ({time.perf_counter() - start:.0f} s)")
-    print(f"    ROC-AUC  {_fmt(metrics['roc_auc'])}")
+    per_topic = mean_topic_auc(y, ours, topics)
+    print(f"    ROC-AUC  {_fmt(metrics['roc_auc'])} pooled; mean per topic {per_topic:.3f}")
     print(f"    PR-AUC   {_fmt(metrics['pr_auc'])}")
     print(f"    accuracy at 0.5                 {accuracy_score(y, ours >= 0.5):.3f}")
     print(
@@ -151,9 +170,11 @@ def topic_cv_check(data: LabelledData, folds: int, n_boot: int, jobs: int, tune:
 def baseline_check(data: LabelledData, folds: int) -> None:
     """The plain TF-IDF + LR baseline under (b)'s topic folds."""
     y = data.y
-    base = baseline_cv(data, np.asarray(data.topics, dtype=object), folds)
+    topics = np.asarray(data.topics, dtype=object).astype(str)
+    base = baseline_cv(data, topics, folds)
     print(
-        f"(b) baseline TF-IDF + LR, same folds: ROC-AUC {roc_auc_score(y, base):.3f}, "
+        f"(b) baseline TF-IDF + LR, same folds: ROC-AUC {roc_auc_score(y, base):.3f} pooled; "
+        f"mean per topic {mean_topic_auc(y, base, topics):.3f}; "
         f"accuracy at 0.5 {accuracy_score(y, base >= 0.5):.3f}"
     )
 

@@ -16,6 +16,7 @@ records the current model as active before anything new is written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -37,6 +38,7 @@ from monitor.model.dataset import LoadOptions
 from monitor.model.estimator import ModelParams
 from monitor.model.registry import model_path, next_version
 from monitor.model.train import ProgressCallback, TrainConfig, TrainResult, train_model
+from monitor.model.tuning import TuningGrid
 from monitor.pipeline.score import resolve_model_version
 from monitor.store.models_registry import (
     ModelActivationRow,
@@ -94,6 +96,16 @@ class RetrainPlan:
         keep = (frame["source"] == STORE).to_numpy()
         mask = sample_by_group(groups, self.max_rows, seed=self.seed, keep=keep)
         return frame.loc[mask].reset_index(drop=True), groups[mask]
+
+    def tuned(self, grid: TuningGrid | None = None) -> RetrainPlan:
+        """This plan with C and the surface weight chosen by nested inner CV.
+
+        The same as ``pantau train --tune`` (default grid unless ``grid``); training takes
+        about five times as long.
+        """
+        return dataclasses.replace(
+            self, train=dataclasses.replace(self.train, tuning=grid or TuningGrid())
+        )
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> RetrainPlan:

@@ -3,6 +3,7 @@ candidate and promoting it only when the comparison says so."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from monitor.analysis.retrain import (
     train_candidate,
 )
 from monitor.model.registry import CARD_JSON, ModelNotFound
+from monitor.model.tuning import TuningGrid
 from monitor.pipeline.score import NoModelError
 from monitor.store.audit import AuditEventRow
 from monitor.store.db import Database
@@ -46,6 +48,14 @@ def test_the_smoke_plan_is_chosen_by_the_environment() -> None:
     assert RetrainPlan.from_environment({SMOKE_ENV: "1"}).smoke
     assert not RetrainPlan.from_environment({SMOKE_ENV: "0"}).smoke
     assert RetrainPlan.from_environment({}) == RetrainPlan.full()
+
+
+def test_a_tuned_plan_keeps_everything_else() -> None:
+    plan = RetrainPlan.smoke_test()
+    tuned = plan.tuned(TuningGrid(c_values=(1.0,), inner_folds=2))
+    assert tuned.train.tuning == TuningGrid(c_values=(1.0,), inner_folds=2)
+    assert dataclasses.replace(tuned, train=dataclasses.replace(tuned.train, tuning=None)) == plan
+    assert RetrainPlan.full().tuned().train.tuning == TuningGrid()
 
 
 def test_the_smoke_plan_trains_on_a_sample_with_few_folds() -> None:

@@ -15,7 +15,7 @@ from monitor.model.card import save_trained_model
 from monitor.model.dataset import LoadOptions
 from monitor.model.estimator import hash_frame
 from monitor.model.inputs import model_input_from_raw
-from monitor.model.registry import CARD_JSON
+from monitor.model.registry import CARD_JSON, CARD_MD
 from monitor.model.train import train_model
 from monitor.model.tuning import TuningGrid, describe_choices, inner_groups, select_params
 from monitor.model.validation import Tuning, cross_validate
@@ -148,6 +148,7 @@ def test_a_tuned_model_records_its_choice(trained: TrainedModel, tmp_path: Path)
     assert card["parameters"]["c"] == result.selection.params.c
     assert card["parameters"]["tuning"] == GRID.to_json()
     assert card["tuning_selection"] == json.loads(json.dumps(result.selection.to_json()))
+    assert "tuning chose C=" in (path / CARD_MD).read_text()
 
 
 def test_choices_are_summed_up_most_frequent_first() -> None:
