@@ -101,7 +101,7 @@ class RetrainPlan:
         """This plan with C and the surface weight chosen by nested inner CV.
 
         The same as ``pantau train --tune`` (default grid unless ``grid``); training takes
-        about five times as long.
+        about four times as long.
         """
         return dataclasses.replace(
             self, train=dataclasses.replace(self.train, tuning=grid or TuningGrid())

@@ -242,7 +242,7 @@ def train(
         bool,
         typer.Option(
             help="Choose C and the surface weight by inner CV grouped by topic, nested in "
-            "every validation fold (about 30x the fits)."
+            "every validation fold (training takes about 4x as long)."
         ),
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,

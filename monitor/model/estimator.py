@@ -250,7 +250,8 @@ def topic_spread_mask(
     return np.concatenate([topic_counts >= needed, np.ones(n_surface, dtype=bool)])
 
 
-def _classifier(params: ModelParams) -> LogisticRegression:
+def classifier(params: ModelParams) -> LogisticRegression:
+    """The unfitted logistic regression of the pipeline's ``clf`` step."""
     return LogisticRegression(
         C=params.c,
         class_weight="balanced",
@@ -296,7 +297,7 @@ def build_pipeline(
         [
             ("features", features),
             ("select", ColumnSelector(allowed)),
-            ("clf", _classifier(params)),
+            ("clf", classifier(params)),
         ]
     )
 
@@ -377,8 +378,12 @@ class PrehashedModel(ClassifierMixin, BaseEstimator):
         )
         return self.select_.transform(features) if select else features
 
-    def fit(self, x: sp.csr_matrix, y: np.ndarray) -> PrehashedModel:
-        """Fit TF-IDF weights, scaler and classifier on pre-hashed rows."""
+    def fit_features(self, x: sp.csr_matrix) -> sp.csr_matrix:
+        """Fit TF-IDF weights, scaler and column selector on pre-hashed rows (no labels).
+
+        Returns the rows' classifier input, as :meth:`features` would. Tuning fits this
+        once and several classifiers (one per C) on the result.
+        """
         params = self.params or ModelParams()
         word, char, surface = self._blocks(x)
         self.word_tfidf_ = _tfidf().fit(word)
@@ -386,7 +391,16 @@ class PrehashedModel(ClassifierMixin, BaseEstimator):
         self.surface_ = _surface(params).fit(surface)
         features = self._features(x, select=False)
         self.select_ = ColumnSelector(self.allowed).fit(features)
-        self.clf_ = _classifier(params).fit(self.select_.transform(features), y)
+        return self.select_.transform(features)
+
+    def features(self, x: sp.csr_matrix) -> sp.csr_matrix:
+        """The classifier input for pre-hashed rows (after :meth:`fit_features`)."""
+        return self._features(x)
+
+    def fit(self, x: sp.csr_matrix, y: np.ndarray) -> PrehashedModel:
+        """Fit TF-IDF weights, scaler, column selector and classifier on pre-hashed rows."""
+        params = self.params or ModelParams()
+        self.clf_ = classifier(params).fit(self.fit_features(x), y)
         self.classes_ = self.clf_.classes_
         return self
 

@@ -13,11 +13,17 @@ import scipy.sparse as sp
 
 from monitor.model.card import save_trained_model
 from monitor.model.dataset import LoadOptions
-from monitor.model.estimator import hash_frame
+from monitor.model.estimator import PrehashedModel, hash_frame, topic_spread_mask
 from monitor.model.inputs import model_input_from_raw
 from monitor.model.registry import CARD_JSON, CARD_MD
 from monitor.model.train import train_model
-from monitor.model.tuning import TuningGrid, describe_choices, inner_groups, select_params
+from monitor.model.tuning import (
+    TuningGrid,
+    describe_choices,
+    fold_decisions,
+    inner_groups,
+    select_params,
+)
 from monitor.model.validation import Tuning, cross_validate
 from monitor.text import FEATURE_NAMES
 from tests.model.conftest import SMALL_CONFIG, SMALL_PARAMS, TrainedModel
@@ -55,6 +61,32 @@ def test_the_grid_lists_every_pair_and_refuses_to_be_empty() -> None:
         TuningGrid(c_values=())
     with pytest.raises(ValueError, match="two inner folds"):
         TuningGrid(inner_folds=1)
+
+
+def test_shared_features_give_each_candidates_own_decision_values(
+    trained: TrainedModel, hashed: sp.csr_matrix
+) -> None:
+    data = trained.data
+    topics = np.asarray(data.topics, dtype=object)
+    train, test = (
+        np.arange(0, len(data.y), 3),
+        np.setdiff1d(np.arange(len(data.y)), np.arange(0, len(data.y), 3)),
+    )
+    candidates = GRID.candidates(SMALL_PARAMS)
+    shared = fold_decisions(hashed, data.y, train, test, candidates, len(FEATURE_NAMES), topics)
+    for candidate, values in zip(candidates, shared, strict=True):
+        allowed = topic_spread_mask(hashed[train], topics[train], candidate, len(FEATURE_NAMES))
+        alone = PrehashedModel(candidate, len(FEATURE_NAMES), allowed).fit(
+            hashed[train], data.y[train]
+        )
+        np.testing.assert_array_equal(values, alone.decision_function(hashed[test]))
+    assert not np.array_equal(shared[0], shared[-1])
+    with pytest.raises(ValueError, match="only in C and the surface weight"):
+        fold_decisions(
+            hashed, data.y, train, test,
+            [SMALL_PARAMS, dataclasses.replace(SMALL_PARAMS, char_ngram_max=3)],
+            len(FEATURE_NAMES), topics,
+        )  # fmt: skip
 
 
 def test_the_winner_is_the_best_scoring_candidate(
