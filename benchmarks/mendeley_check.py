@@ -36,11 +36,11 @@ for ROC-AUC 0.80 under topic folds, and no lexical model we tried gets there.
   n-grams 0.655, LSA + LR 0.661-0.664, the first 300/600 characters only 0.620/0.654.
 - Mean ROC-AUC within a single topic is no higher than the pooled one (0.66-0.73), so
   the loss is not a per-topic score offset: the models cannot rank articles on one topic.
-- Each of the three human referees reaches ROC-AUC 0.83-0.91 against the majority label
-  (71% of items unanimous), so the labels are learnable, but a referee judges whether the
-  claim is true, which needs knowledge of the world that word counts from 550 articles on
-  11 other topics do not carry. The same features score 0.765-0.786 under near-duplicate
-  folds, where the topic has been seen.
+- Each of the three human referees reaches ROC-AUC 0.83-0.91 against the other two
+  where those agree (71% of items unanimous), so the labels are learnable; but a referee
+  judges whether the claim is true, which needs knowledge of the world that word counts
+  from 550 articles on 11 other topics do not carry. The same features score 0.765-0.786
+  under near-duplicate folds, where the topic has been seen.
 """
 
 from __future__ import annotations
