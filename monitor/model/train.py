@@ -110,23 +110,21 @@ def _scheme_report(
     thresholds: float | np.ndarray,
     boot_groups: np.ndarray,
     config: TrainConfig,
+    selections: Sequence[Selection | None] = (),
     **extra: Any,
 ) -> dict[str, Any]:
+    """Metrics of one scheme; with tuning, ``tuning.chosen`` lists each fold's choice."""
     report = evaluate_predictions(
         y, probabilities, thresholds, groups=boot_groups, n_boot=config.n_boot, seed=config.seed
     )
+    chosen = [
+        {"c": s.params.c, "surface_weight": s.params.surface_weight, "skipped": s.skipped}
+        for s in selections
+        if s is not None
+    ]
+    if chosen:
+        extra["tuning"] = {"chosen": chosen}
     return {"description": description, **extra, **report}
-
-
-def _tuning_summary(selections: Sequence[Selection | None]) -> dict[str, Any]:
-    """What the folds of one scheme chose: each fold's (C, surface weight), in fold order."""
-    return {
-        "chosen": [
-            {"c": s.params.c, "surface_weight": s.params.surface_weight, "skipped": s.skipped}
-            for s in selections
-            if s is not None
-        ]
-    }
 
 
 def train_model(
@@ -219,10 +217,9 @@ def _train_model(
             folds=cv.n_folds,
             n_groups=cv.n_groups,
             threshold_rule="cross-fitted on the other folds",
+            selections=cv.selections,
         )
     }
-    if tuning is not None:
-        evaluation[primary]["tuning"] = _tuning_summary(cv.selections)
 
     topics = [t if t is not None else f"?{i}" for i, t in enumerate(data.topics)]
     n_topics = len({t for t in data.topics if t is not None})
@@ -253,9 +250,8 @@ def _train_model(
             folds=topic_cv.n_folds,
             n_groups=topic_cv.n_groups,
             threshold_rule="cross-fitted on the other folds",
+            selections=topic_cv.selections,
         )
-        if tuning is not None:
-            evaluation["topic"]["tuning"] = _tuning_summary(topic_cv.selections)
     else:
         notes.append("no topic column with two or more topics: topic-grouped CV skipped")
 
@@ -289,9 +285,8 @@ def _train_model(
             train_rows=len(split.train_index),
             test_rows=len(split.test_index),
             threshold_rule="the shipped threshold",
+            selections=[time_selection],
         )
-        if tuning is not None:
-            evaluation["time"]["tuning"] = _tuning_summary([time_selection])
     else:
         notes.append("too few dated rows (or one class before the cut): time split skipped")
 

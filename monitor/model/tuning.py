@@ -163,7 +163,8 @@ def select_params(
     if len(np.unique(groups[rows].astype(str))) < 2:
         return Selection(base, skipped="fewer than two groups to split for tuning")
     splits = fold_splits(assign_group_folds(groups[rows], grid.inner_folds))
-    if any(len(np.unique(labels[train])) < 2 for train, _ in splits) or len(np.unique(labels)) < 2:
+    # A training part with both classes implies the pooled rows have both (for ROC-AUC).
+    if any(len(np.unique(labels[train])) < 2 for train, _ in splits):
         return Selection(base, skipped="an inner training part holds a single class")
     candidates = grid.candidates(base)
     pooled = np.empty((len(candidates), len(rows)), dtype=np.float64)
